@@ -35,7 +35,10 @@ ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 LIBS := $(PKG_LIBS) -lm
 
 SRCS := $(wildcard src/*.c)
-LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS))) $(BUILD)/obj/embedded_data.o
+# CORE_OBJS: everything but the images of the data files' documents, which
+# tools/snapshot.c (linked with CORE_OBJS and an empty table) makes at build time
+CORE_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS))) $(BUILD)/obj/embedded_data.o
+LIB_OBJS := $(CORE_OBJS) $(BUILD)/obj/snapshot_data.o
 DATA := $(sort $(wildcard schemas/*.yaml) $(wildcard rules/*.yaml) $(wildcard rules/catalog/*.yaml) $(wildcard rules/catalog/models/*.yaml) $(wildcard testdata/rules/*/bad.*) $(wildcard testdata/rules/*/good.*))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -46,7 +49,8 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 all: $(BUILD)/trainlint
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/embed: tools/embed.c | $(BUILD)/obj
 	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
@@ -61,6 +65,17 @@ $(BUILD)/embedded_data.c: $(BUILD)/embed $(DATA) $(BUILD)/data.list
 	@$(BUILD)/embed . $(DATA) > $@
 
 $(BUILD)/obj/embedded_data.o: $(BUILD)/embedded_data.c src/embedded.h
+	$(CC) $(STD) $(CFLAGS) $(SANFLAGS) -Isrc -c -o $@ $<
+
+$(BUILD)/snapshot: tools/snapshot.c tools/snapshot_stub.c $(CORE_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tools/snapshot.c tools/snapshot_stub.c $(CORE_OBJS) $(LIBS)
+
+# parsing and checking every data file happens here, once; a data error fails the build
+$(BUILD)/snapshot_data.c: $(BUILD)/snapshot
+	@echo "  SNAPSHOT $@"
+	@$(BUILD)/snapshot > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/snapshot_data.o: $(BUILD)/snapshot_data.c src/embedded.h
 	$(CC) $(STD) $(CFLAGS) $(SANFLAGS) -Isrc -c -o $@ $<
 
 $(BUILD)/libtrainlint.a: $(LIB_OBJS)

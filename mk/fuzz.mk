@@ -18,7 +18,9 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 FUZZ_CFLAGS  := $(STD) $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS) -Isrc -I$(FUZZ_BUILD)
 # the library objects of the main build, compiled here with coverage instrumentation
 # (the language server, src/lsp*.c, is not on the paths the targets reach)
-FUZZ_OBJS    := $(patsubst $(BUILD)/obj/%,$(FUZZ_BUILD)/obj/%,$(filter-out $(BUILD)/obj/lsp%,$(LIB_OBJS)))
+# (and the data files are parsed at run time: the empty table of document images)
+FUZZ_OBJS    := $(patsubst $(BUILD)/obj/%,$(FUZZ_BUILD)/obj/%,$(filter-out $(BUILD)/obj/lsp%,$(CORE_OBJS))) \
+                $(FUZZ_BUILD)/obj/snapshot_stub.o
 FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
 
 .PHONY: fuzz fuzz-build fuzz-seeds fuzz-run fuzz-replay $(addprefix fuzz-run-,$(FUZZ_TARGETS))
@@ -44,6 +46,9 @@ $(FUZZ_BUILD)/embedded_data.c: $(FUZZ_BUILD)/embed $(DATA) $(FUZZ_BUILD)/data.li
 
 # data only: no coverage counters, but ASan guards its globals
 $(FUZZ_BUILD)/obj/embedded_data.o: $(FUZZ_BUILD)/embedded_data.c src/embedded.h
+	$(FUZZ_CC) $(STD) -O1 $(FUZZ_SAN) -Isrc -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/snapshot_stub.o: tools/snapshot_stub.c src/embedded.h | $(FUZZ_BUILD)/obj
 	$(FUZZ_CC) $(STD) -O1 $(FUZZ_SAN) -Isrc -c -o $@ $<
 
 $(FUZZ_BUILD)/libtrainlint.a: $(FUZZ_OBJS)

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,7 @@ static int load_gpus(catalog *c, datactx *cx)
 }
 
 static bool shape_neutral(const char *tok);
+static int load_all_models(catalog *c);
 
 static void index_model(catalog *c, const char *name, model_info *m);
 
@@ -152,6 +154,201 @@ static void index_model(catalog *c, const char *name, model_info *m)
         strmap_put(&c->model_index, k, strlen(k), m);
 }
 
+/* One model entry's fields, in one pass over its pairs. */
+enum mf_kind { MF_STR, MF_NUM, MF_BOOL, MF_LIST, MF_MLP };
+typedef struct model_field {
+    const char *name;
+    enum mf_kind kind;
+    size_t off;
+} model_field;
+
+#define MF(name, kind, member) {name, kind, offsetof(model_info, member)}
+static const model_field model_field_table[] = {
+    MF("id", MF_STR, id),
+    MF("aliases", MF_LIST, aliases),
+    MF("family", MF_STR, family),
+    MF("arch", MF_STR, arch),
+    MF("dtype", MF_STR, dtype),
+    MF("source", MF_STR, source_url),
+    MF("params", MF_NUM, params),
+    MF("active_params", MF_NUM, active_params),
+    MF("extra_params", MF_NUM, extra_params),
+    MF("layers", MF_NUM, layers),
+    MF("decoder_layers", MF_NUM, decoder_layers),
+    MF("hidden", MF_NUM, hidden),
+    MF("heads", MF_NUM, heads),
+    MF("kv_heads", MF_NUM, kv_heads),
+    MF("head_dim", MF_NUM, head_dim),
+    MF("intermediate", MF_NUM, intermediate),
+    MF("vocab", MF_NUM, vocab),
+    MF("tied_embeddings", MF_BOOL, tied_embeddings),
+    MF("experts", MF_NUM, experts),
+    MF("experts_per_token", MF_NUM, experts_per_token),
+    MF("moe_intermediate", MF_NUM, moe_intermediate),
+    MF("shared_experts", MF_NUM, shared_experts),
+    MF("attention_layers", MF_NUM, attention_layers),
+    MF("max_position", MF_NUM, max_position),
+    MF("dense_layers", MF_NUM, dense_layers),
+    MF("q_lora_rank", MF_NUM, q_lora_rank),
+    MF("kv_lora_rank", MF_NUM, kv_lora_rank),
+    MF("qk_rope_head_dim", MF_NUM, qk_rope_head_dim),
+    MF("v_head_dim", MF_NUM, v_head_dim),
+    MF("softcapping", MF_BOOL, softcapping),
+    MF("dropout", MF_NUM, dropout),
+    MF("mlp", MF_MLP, gated),
+};
+#undef MF
+
+static const model_field *find_model_field(const char *name, size_t len)
+{
+    for (size_t i = 0; i < ARRAY_LEN(model_field_table); i++)
+        if (strlen(model_field_table[i].name) == len &&
+            memcmp(model_field_table[i].name, name, len) == 0)
+            return &model_field_table[i];
+    return NULL;
+}
+
+/* Reads one entry into m; reports what is wrong with it. */
+static int read_model(datactx *cx, const datafile *df, const doc_node *g, model_info *m)
+{
+    memset(m, 0, sizeof *m);
+    m->family = "";
+    m->arch = "decoder";
+    m->gated = true;
+    m->origin = "catalog";
+    if (!g || g->kind != DOC_MAP) {
+        data_error(cx, df, g, "a model entry is a mapping");
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const doc_node *k = g->u.pairs[i].key, *v = g->u.pairs[i].value;
+        const model_field *f = k->kind == DOC_SCALAR ? find_model_field(k->text, k->len) : NULL;
+        if (!f) {
+            data_check_keys(cx, df, g, model_fields, "model"); /* reports it, with a suggestion */
+            rc = -1;
+            break;
+        }
+        char *at = (char *)m + f->off;
+        switch (f->kind) {
+        case MF_STR: {
+            const char *t = data_text(v);
+            if (!t || v->kind != DOC_SCALAR) {
+                data_error(cx, df, v, "'%s' must be a string", f->name);
+                rc = -1;
+            }
+            memcpy(at, &t, sizeof t);
+            break;
+        }
+        case MF_NUM: {
+            scalar_value sv = doc_scalar(v, TYPING_YAML12);
+            if (sv.type != ST_INT && sv.type != ST_FLOAT) {
+                data_error(cx, df, v, "'%s' must be a number", f->name);
+                rc = -1;
+                break;
+            }
+            memcpy(at, &sv.num, sizeof sv.num);
+            break;
+        }
+        case MF_BOOL: {
+            scalar_value sv = doc_scalar(v, TYPING_YAML12);
+            if (sv.type != ST_BOOL) {
+                data_error(cx, df, v, "'%s' must be true or false", f->name);
+                rc = -1;
+            }
+            *(bool *)at = sv.b;
+            break;
+        }
+        case MF_LIST:
+            m->aliases = data_strlist(cx, df, g, "aliases", &m->naliases);
+            break;
+        case MF_MLP: {
+            const char *t = data_text(v);
+            m->gated = !(t && strcmp(t, "plain") == 0);
+            break;
+        }
+        }
+    }
+    if (rc == 0 &&
+        (!m->id || m->params <= 0 || m->hidden <= 0 || m->layers <= 0 || !m->source_url)) {
+        data_error(cx, df, g, "a model needs id, params, layers, hidden and source");
+        rc = -1;
+    }
+    return rc;
+}
+
+/* A model's entry, read on first use. */
+static model_info *model_at(const catalog *cc, size_t i)
+{
+    catalog *c = (catalog *)cc; /* the entry cache: logically const */
+    if (!c->model_read[i]) {
+        c->model_read[i] = true;
+        if (read_model(c->cx, c->model_files[i], c->model_nodes[i], &c->models[i]) != 0)
+            c->models[i].params = 0; /* invalid: a build-time error, never matched */
+    }
+    return &c->models[i];
+}
+
+int catalog_read_all_models(const catalog *c)
+{
+    size_t before = c->cx ? c->cx->errs->n : 0;
+    load_all_models((catalog *)c);
+    for (size_t i = 0; i < c->nmodels; i++)
+        model_at(c, i);
+    return c->cx && c->cx->errs->n > before ? -1 : 0;
+}
+
+/* The entries of one model file, placed at their build-time slots. */
+static int model_file(catalog *c, const char *path, size_t *base_out, size_t *count_out)
+{
+    const embedded_model_file *mf = NULL;
+    for (size_t i = 0; i < embedded_model_file_count; i++)
+        if (strcmp(embedded_model_files[i].path, path) == 0)
+            mf = &embedded_model_files[i];
+    if (!mf)
+        return -1;
+    *base_out = mf->base;
+    *count_out = mf->count;
+    if (mf->count == 0 || c->model_nodes[mf->base])
+        return 0; /* already read */
+    datafile *df = data_open_embedded(c->cx, path);
+    if (!df)
+        return -1;
+    const doc_node *list = doc_map_get(doc_root(&df->d), "models");
+    if (!list || list->kind != DOC_SEQ || list->n != mf->count || mf->base + mf->count > c->nmodels) {
+        data_error(c->cx, df, doc_root(&df->d), "this model file changed after the build");
+        return -1;
+    }
+    for (size_t i = 0; i < list->n; i++) {
+        c->model_nodes[mf->base + i] = list->u.items[i];
+        c->model_files[mf->base + i] = df;
+    }
+    return 0;
+}
+
+/* The model of a build-time index slot, its file read on first use. */
+static model_info *model_slot(const catalog *cc, size_t i)
+{
+    catalog *c = (catalog *)cc;
+    if (i >= c->nmodels)
+        return NULL;
+    if (!c->model_nodes[i]) {
+        for (size_t k = 0; k < embedded_model_file_count; k++) {
+            const embedded_model_file *mf = &embedded_model_files[k];
+            if (i >= mf->base && i < mf->base + mf->count) {
+                size_t b, n;
+                if (model_file(c, mf->path, &b, &n) != 0)
+                    return NULL;
+            }
+        }
+        if (!c->model_nodes[i])
+            return NULL;
+    }
+    return model_at(c, i);
+}
+
+/* Records a file's entries and indexes them by id and aliases; the other
+ * fields are read when a model is looked up. */
 static int load_model_file(catalog *c, datactx *cx, const char *path, size_t *cap)
 {
     datafile *df = data_open_embedded(cx, path);
@@ -163,57 +360,21 @@ static int load_model_file(catalog *c, datactx *cx, const char *path, size_t *ca
         data_error(cx, df, root, "a model catalog file needs a 'models' list");
         return -1;
     }
-    int rc = 0;
     for (size_t i = 0; i < list->n; i++) {
-        const doc_node *g = list->u.items[i];
-        if (!data_check_keys(cx, df, g, model_fields, "model")) {
-            rc = -1;
-            continue;
-        }
+        size_t old = *cap;
         c->models = xgrow(c->models, cap, c->nmodels + 1, sizeof *c->models);
-        model_info *m = &c->models[c->nmodels++];
-        memset(m, 0, sizeof *m);
-        m->id = data_str(cx, df, g, "id", NULL);
-        m->aliases = data_strlist(cx, df, g, "aliases", &m->naliases);
-        m->family = data_str(cx, df, g, "family", "");
-        m->arch = data_str(cx, df, g, "arch", "decoder");
-        m->dtype = data_str(cx, df, g, "dtype", NULL);
-        m->source_url = data_str(cx, df, g, "source", NULL);
-        m->params = data_num(cx, df, g, "params", 0);
-        m->active_params = data_num(cx, df, g, "active_params", 0);
-        m->extra_params = data_num(cx, df, g, "extra_params", 0);
-        m->layers = data_num(cx, df, g, "layers", 0);
-        m->decoder_layers = data_num(cx, df, g, "decoder_layers", 0);
-        m->hidden = data_num(cx, df, g, "hidden", 0);
-        m->heads = data_num(cx, df, g, "heads", 0);
-        m->kv_heads = data_num(cx, df, g, "kv_heads", 0);
-        m->head_dim = data_num(cx, df, g, "head_dim", 0);
-        m->intermediate = data_num(cx, df, g, "intermediate", 0);
-        m->vocab = data_num(cx, df, g, "vocab", 0);
-        m->tied_embeddings = data_bool(cx, df, g, "tied_embeddings", false);
-        m->experts = data_num(cx, df, g, "experts", 0);
-        m->experts_per_token = data_num(cx, df, g, "experts_per_token", 0);
-        m->moe_intermediate = data_num(cx, df, g, "moe_intermediate", 0);
-        m->shared_experts = data_num(cx, df, g, "shared_experts", 0);
-        m->attention_layers = data_num(cx, df, g, "attention_layers", 0);
-        m->max_position = data_num(cx, df, g, "max_position", 0);
-        m->dense_layers = data_num(cx, df, g, "dense_layers", 0);
-        m->q_lora_rank = data_num(cx, df, g, "q_lora_rank", 0);
-        m->kv_lora_rank = data_num(cx, df, g, "kv_lora_rank", 0);
-        m->qk_rope_head_dim = data_num(cx, df, g, "qk_rope_head_dim", 0);
-        m->v_head_dim = data_num(cx, df, g, "v_head_dim", 0);
-        m->softcapping = data_bool(cx, df, g, "softcapping", false);
-        m->dropout = data_num(cx, df, g, "dropout", 0);
-        const char *mlp = data_str(cx, df, g, "mlp", "gated");
-        m->gated = strcmp(mlp, "plain") != 0;
-        m->origin = "catalog";
-        if (!m->id || m->params <= 0 || m->hidden <= 0 || m->layers <= 0 || !m->source_url) {
-            data_error(cx, df, g, "a model needs id, params, layers, hidden and source");
-            rc = -1;
-            c->nmodels--;
+        if (*cap != old) {
+            c->model_nodes = xrealloc(c->model_nodes, *cap * sizeof *c->model_nodes);
+            c->model_files = xrealloc(c->model_files, *cap * sizeof *c->model_files);
+            c->model_read = xrealloc(c->model_read, *cap * sizeof *c->model_read);
         }
+        size_t k = c->nmodels++;
+        memset(&c->models[k], 0, sizeof c->models[k]);
+        c->model_nodes[k] = list->u.items[i];
+        c->model_files[k] = df;
+        c->model_read[k] = false;
     }
-    return rc;
+    return 0;
 }
 
 static const char *const est_fields[] = {
@@ -297,34 +458,91 @@ static int load_estimator(catalog *c, datactx *cx)
     return 0;
 }
 
+/* Reads the model files and indexes every name (listings, guesses, and
+ * builds without the build-time name index). */
+static int load_all_models(catalog *c)
+{
+    if (c->models_complete)
+        return c->models_rc;
+    c->models_complete = true;
+    datactx *cx = c->cx;
+    int rc = 0;
+    size_t cap = c->nmodels; /* the lazy path sized the arrays for every model */
+    size_t base = 0;
+    bool sized = c->nmodels > 0;
+    for (size_t i = 0; i < embedded_count; i++) {
+        const char *p = embedded_files[i].path;
+        if (!str_starts(p, "rules/catalog/models/") || !str_ends(p, ".yaml"))
+            continue;
+        if (sized) {
+            /* entries already placed by model_file(): keep their slots */
+            size_t n = 0;
+            if (model_file(c, p, &base, &n) != 0)
+                rc = -1;
+            base += n;
+        } else if (load_model_file(c, cx, p, &cap) != 0) {
+            rc = -1;
+        }
+    }
+    /* index after loading: the array no longer moves; names come straight
+     * from the entries (id and aliases), the rest is read on first use */
+    for (size_t i = 0; i < c->nmodels; i++) {
+        const doc_node *g = c->model_nodes[i];
+        model_info *m = &c->models[i];
+        const char *id = g ? data_text(doc_map_get(g, "id")) : NULL;
+        if (id)
+            index_model_variants(c, id, m);
+        const doc_node *al = g ? doc_map_get(g, "aliases") : NULL;
+        if (al && al->kind == DOC_SEQ)
+            for (size_t k = 0; k < al->n; k++)
+                if (data_text(al->u.items[k]))
+                    index_model_variants(c, data_text(al->u.items[k]), m);
+    }
+    c->models_rc = rc;
+    return rc;
+}
+
 int catalog_load(catalog *c, datactx *cx)
 {
     if (c->loaded)
         return 0;
     c->loaded = true;
-    int rc = load_gpus(c, cx);
-    if (load_estimator(c, cx) != 0)
+    c->cx = cx;
+    int rc = load_estimator(c, cx);
+    if (embedded_model_file_count > 0) {
+        /* the build made a name index: size the model table now and read a
+         * model file only when one of its models is looked up */
+        size_t total = 0;
+        for (size_t i = 0; i < embedded_model_file_count; i++)
+            total += embedded_model_files[i].count;
+        c->models = xcalloc(total ? total : 1, sizeof *c->models);
+        c->model_nodes = xcalloc(total ? total : 1, sizeof *c->model_nodes);
+        c->model_files = xcalloc(total ? total : 1, sizeof *c->model_files);
+        c->model_read = xcalloc(total ? total : 1, sizeof *c->model_read);
+        c->nmodels = total;
+        return rc;
+    }
+    if (load_all_models(c) != 0)
         rc = -1;
-    size_t cap = 0;
-    for (size_t i = 0; i < embedded_count; i++) {
-        const char *p = embedded_files[i].path;
-        if (str_starts(p, "rules/catalog/models/") && str_ends(p, ".yaml"))
-            if (load_model_file(c, cx, p, &cap) != 0)
-                rc = -1;
-    }
-    /* index after loading: the array no longer moves */
-    for (size_t i = 0; i < c->nmodels; i++) {
-        model_info *m = &c->models[i];
-        index_model_variants(c, m->id, m);
-        for (size_t k = 0; k < m->naliases; k++)
-            index_model_variants(c, m->aliases[k], m);
-    }
     return rc;
+}
+
+int catalog_need_gpus(const catalog *cc)
+{
+    catalog *c = (catalog *)cc; /* loaded on first use: logically const */
+    if (c->gpus_loaded)
+        return c->gpus_rc;
+    c->gpus_loaded = true;
+    c->gpus_rc = load_gpus(c, c->cx);
+    return c->gpus_rc;
 }
 
 void catalog_free(catalog *c)
 {
     free(c->models);
+    free(c->model_nodes);
+    free(c->model_files);
+    free(c->model_read);
     strmap_free(&c->model_index);
     arena_free(&c->mem);
     memset(c, 0, sizeof *c);
@@ -357,7 +575,7 @@ const gpu_info *catalog_find_gpu(const catalog *c, const char *query, const gpu_
     char q[256];
     catalog_normalize(query, q, sizeof q, true);
     *ncand = 0;
-    if (!*q)
+    if (!*q || catalog_need_gpus(c) != 0)
         return NULL;
     const gpu_info *hit = NULL;
     size_t hits = 0;
@@ -389,6 +607,7 @@ const gpu_info *catalog_find_gpu(const catalog *c, const char *query, const gpu_
 
 bool catalog_gpu_ambiguous(const catalog *c, const char *query)
 {
+    catalog_need_gpus(c);
     char q[256];
     catalog_normalize(query, q, sizeof q, true);
     size_t n = 0;
@@ -552,11 +771,29 @@ static bool read_config_json(const char *path, model_info *out, arena *a, char *
     return true;
 }
 
+static int cmp_model_name(const void *k, const void *e)
+{
+    return strcmp((const char *)k, ((const embedded_model_name *)e)->name);
+}
+
 static model_info *lookup(const catalog *c, const char *s)
 {
     char key[256];
     catalog_normalize(s, key, sizeof key, false);
-    return *key ? strmap_get(&c->model_index, key, strlen(key)) : NULL;
+    if (!*key)
+        return NULL;
+    if (embedded_model_name_count > 0 && !c->models_complete) {
+        const embedded_model_name *e =
+            bsearch(key, embedded_model_names, embedded_model_name_count,
+                    sizeof *embedded_model_names, cmp_model_name);
+        model_info *m = e ? model_slot(c, e->model) : NULL;
+        return m && m->params > 0 ? m : NULL;
+    }
+    model_info *m = strmap_get(&c->model_index, key, strlen(key));
+    if (!m)
+        return NULL;
+    m = model_at(c, (size_t)(m - c->models));
+    return m->params > 0 ? m : NULL;
 }
 
 /* Trailing name parts that do not change a model's shape. */
@@ -649,11 +886,14 @@ static bool params_from_name(const char *name, double *total, double *active)
 
 static const model_info *nearest_template(const catalog *c, double params)
 {
+    load_all_models((catalog *)c);
     const model_info *best = NULL;
     double bestd = INFINITY;
     static const char *const families[] = {"llama", "qwen", "qwen2", "qwen3", "mistral", NULL};
     for (size_t i = 0; i < c->nmodels; i++) {
-        const model_info *m = &c->models[i];
+        const model_info *m = model_at(c, i);
+        if (m->params <= 0)
+            continue;
         bool fam = false;
         for (size_t k = 0; families[k]; k++)
             if (strcmp(m->family, families[k]) == 0)

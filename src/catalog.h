@@ -47,9 +47,18 @@ typedef struct model_info {
 typedef struct catalog {
     gpu_info *gpus;
     size_t ngpus;
+    /* models: indexed by name at load, each entry's fields read on first use */
     model_info *models;
     size_t nmodels;
-    strmap model_index; /* normalised id/alias -> model */
+    const doc_node **model_nodes; /* the entry each model comes from */
+    const struct datafile **model_files;
+    bool *model_read;             /* fields read (a cache: filled through const lookups) */
+    strmap model_index; /* normalised id/alias -> model (when every file is read) */
+    bool models_complete; /* every model file read and indexed */
+    int models_rc;
+    bool gpus_loaded;   /* the GPU catalog is read on first use */
+    int gpus_rc;
+    datactx *cx;        /* where errors of entries read on first use go */
     est_params est;     /* the estimator's constants (rules/catalog/estimator.yaml) */
     bool loaded;
     arena mem;
@@ -57,6 +66,12 @@ typedef struct catalog {
 
 /* Loads both catalogs (once). Errors go to cx->errs. */
 int catalog_load(catalog *c, datactx *cx);
+/* Reads every model entry now (listings, and the build-time check). Returns
+ * -1 when an entry is invalid. */
+int catalog_read_all_models(const catalog *c);
+/* Reads the GPU catalog on first use (the lookups below do it themselves;
+ * listings call it). Returns -1 on data errors. */
+int catalog_need_gpus(const catalog *c);
 void catalog_free(catalog *c);
 
 /* GPU lookup. Returns the GPU, or NULL; when NULL, *ncand candidates (up to

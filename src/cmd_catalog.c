@@ -126,6 +126,11 @@ int cmd_gpus(int argc, char **argv)
     engine eng;
     if (!load(&eng))
         return EXIT_TROUBLE;
+    if (catalog_need_gpus(&eng.catalog) != 0) {
+        cli_print_data_errors(&eng.data_errs);
+        engine_free(&eng);
+        return EXIT_TROUBLE;
+    }
     const catalog *c = &eng.catalog;
     size_t shown = 0;
     if (o.json) {
@@ -222,6 +227,7 @@ int cmd_models(int argc, char **argv)
     engine eng;
     if (!load(&eng))
         return EXIT_TROUBLE;
+    catalog_read_all_models(&eng.catalog);
     const catalog *c = &eng.catalog;
     size_t shown = 0;
     if (o.json) {

@@ -1359,6 +1359,7 @@ int cmd_fit(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     const catalog *cat = &s->eng.catalog;
+    catalog_need_gpus(cat);
     const gpu_info **gpus = xcalloc(cat->ngpus + 16, sizeof *gpus);
     size_t ng = 0;
     hw_gpu hws[16];

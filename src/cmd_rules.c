@@ -243,7 +243,7 @@ int cmd_explain(int argc, char **argv)
     }
     int status = EXIT_CLEAN;
     for (int i = optind; i < argc; i++) {
-        const rule *r = rules_find(&eng.rules, argv[i]);
+        rule *r = rules_find(&eng.rules, argv[i]);
         if (!r) {
             const char *best = NULL;
             size_t bestd = 4;
@@ -283,7 +283,8 @@ int cmd_explain(int argc, char **argv)
             printf("\n\n");
         }
         print_indented(r->docs, strlen(r->docs));
-        if (r->nfixes)
+        rules_compile(&eng.rules, r);
+        if (r->nfixes && r->fixes)
             printf("\nFix: %s (%s)\n", r->fixes[0].safe ? "safe, applied by --fix" : "changes behaviour, applied by --fix=all",
                    r->nfixes > 1 ? "several variants" : "one variant");
         if (bad) {

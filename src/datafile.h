@@ -16,6 +16,7 @@
 typedef struct datafile {
     srcfile *src;
     doc d;
+    bool checked;          /* from a build-time image: its fields were checked then */
     struct datafile *next; /* owner list */
 } datafile;
 
@@ -39,7 +40,8 @@ void data_error(datactx *cx, const datafile *f, const doc_node *at, const char *
     PRINTF_LIKE(4, 5);
 
 /* Checks that every key of map is in allowed (NULL-terminated); reports
- * each unknown one with a suggestion. Returns false if any was unknown. */
+ * each unknown one with a suggestion. Returns false if any was unknown.
+ * A file read from its build-time image passes: it was checked then. */
 bool data_check_keys(datactx *cx, const datafile *f, const doc_node *map,
                      const char *const *allowed, const char *what);
 

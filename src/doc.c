@@ -598,6 +598,22 @@ void doc_free(doc *d)
     memset(d, 0, sizeof *d);
 }
 
+void doc_index_map(doc *d, doc_node *m)
+{
+    if (m->kind != DOC_MAP || m->nexplicit <= 16 || m->index)
+        return;
+    strmap *index = xcalloc(1, sizeof *index);
+    d->indexes = xgrow(d->indexes, &d->capindexes, d->nindexes + 1, sizeof *d->indexes);
+    d->indexes[d->nindexes++] = index;
+    for (size_t i = 0; i < m->nexplicit; i++) {
+        size_t kl;
+        const char *kt = key_text(m->u.pairs[i].key, &kl);
+        if (kt && !doc_is_merge_key(m->u.pairs[i].key))
+            strmap_put(index, kt, kl, &m->u.pairs[i]);
+    }
+    m->index = index;
+}
+
 doc_node *doc_root(const doc *d)
 {
     return d->nroots ? d->roots[0] : NULL;

@@ -109,6 +109,16 @@ typedef struct doc {
 int doc_load(doc *d, const srcfile *src, const doc_limits *lim, diag_list *dl);
 void doc_free(doc *d);
 
+/* Builds the key index of a large mapping (as the loader does). */
+void doc_index_map(doc *d, doc_node *m);
+
+/* A loaded document as a flat image (doc_snapshot.c): written at build time
+ * for trainlint's own data files, read at start-up instead of parsing YAML.
+ * The image must outlive the doc read from it; src supplies positions' text.
+ * doc_snapshot_read returns -1 on a malformed image. */
+void doc_snapshot_write(const doc *d, strbuf *out);
+int doc_snapshot_read(doc *d, const srcfile *src, const unsigned char *img, size_t len);
+
 /* The first document's root, or NULL for an empty stream. */
 doc_node *doc_root(const doc *d);
 

@@ -21,3 +21,11 @@ const embedded_file *embedded_find_prefix(const char *prefix)
             return &embedded_files[i];
     return NULL;
 }
+
+const embedded_snapshot *embedded_find_snapshot(const char *path)
+{
+    for (size_t i = 0; i < embedded_snapshot_count; i++)
+        if (strcmp(embedded_snapshots[i].path, path) == 0)
+            return &embedded_snapshots[i];
+    return NULL;
+}

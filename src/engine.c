@@ -2,6 +2,7 @@
  * engine.c - per-run shared state. See engine.h.
  */
 #include "engine.h"
+#include "expr.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -13,18 +14,21 @@ int engine_init(engine *e)
     diag_list_init(&e->data_errs, 200);
     e->cx.errs = &e->data_errs;
     config_cache_init(&e->configs, &e->cx);
-    if (schema_set_load(&e->ss, &e->cx) != 0 || e->data_errs.n)
-        return -1;
-    if (rules_load_builtin(&e->rules, &e->cx) != 0 || e->data_errs.n)
-        return -1;
-    return 0;
+    regex_trust_builtin(true);
+    int rc = schema_set_load(&e->ss, &e->cx) != 0 || e->data_errs.n ||
+             rules_load_builtin(&e->rules, &e->cx) != 0 || e->data_errs.n;
+    regex_trust_builtin(false);
+    return rc ? -1 : 0;
 }
 
 int engine_load_catalog(engine *e)
 {
     if (e->catalog.loaded)
         return e->data_errs.n ? -1 : 0;
-    return catalog_load(&e->catalog, &e->cx) == 0 && !e->data_errs.n ? 0 : -1;
+    regex_trust_builtin(true);
+    int rc = catalog_load(&e->catalog, &e->cx) == 0 && !e->data_errs.n ? 0 : -1;
+    regex_trust_builtin(false);
+    return rc;
 }
 
 int engine_add_rules_dir(engine *e, const char *dir)

@@ -146,8 +146,24 @@ static pcre2_match_data *re_mdata;
 
 typedef struct re_entry {
     pcre2_code *code; /* NULL: the pattern does not compile */
+    unsigned uses;    /* JIT-compiled from the second match on */
     char err[160];
 } re_entry;
+
+/* While positive, regex_check trusts patterns without compiling them: the
+ * built-in data was checked when the binary was built (tools/snapshot.c). */
+static int re_trusted;
+static bool re_check_all; /* the build-time check: trust nothing */
+
+void regex_trust_builtin(bool on)
+{
+    re_trusted += on ? 1 : -1;
+}
+
+void regex_check_everything(void)
+{
+    re_check_all = true;
+}
 
 static re_entry *regex_get(const char *pattern)
 {
@@ -165,8 +181,6 @@ static re_entry *regex_get(const char *pattern)
         char msg[120];
         pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
         snprintf(e->err, sizeof e->err, "%s at offset %zu", msg, (size_t)eo);
-    } else {
-        (void)pcre2_jit_compile(e->code, PCRE2_JIT_COMPLETE);
     }
     strmap_put(&re_cache, arena_strndup(&re_arena, pattern, n), n, e);
     return e;
@@ -174,6 +188,8 @@ static re_entry *regex_get(const char *pattern)
 
 const char *regex_check(const char *pattern, char *buf, size_t bufsz)
 {
+    if (re_trusted > 0 && !re_check_all)
+        return NULL;
     re_entry *e = regex_get(pattern);
     if (e->code)
         return NULL;
@@ -197,6 +213,10 @@ int regex_match(const char *pattern, const char *subject, size_t len, const char
         if (!re_mdata)
             die_oom(0);
     }
+    /* JIT compilation costs more than one interpreted match: only patterns used
+     * again (a directory of configs, the language server) are compiled */
+    if (++e->uses == 2)
+        (void)pcre2_jit_compile(e->code, PCRE2_JIT_COMPLETE);
     int rc = pcre2_match(e->code, (PCRE2_SPTR)subject, len, 0, 0, re_mdata, re_mctx);
     if (rc < 0)
         return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;

@@ -212,6 +212,92 @@ static void add_rule(ruleset *rs, rule *r)
     strmap_put(&rs->byid, r->id, strlen(r->id), r);
 }
 
+/* Compiles a rule up to a stage: RULE_WHEN (the condition) or RULE_FULL
+ * (position, message, help, related positions, fixes). */
+static int compile_rule(ruleset *rs, datactx *cx, rule *r, int upto)
+{
+    if (r->broken)
+        return -1;
+    arena *a = &rs->mem;
+    const datafile *df = r->file;
+    const doc_node *rn = r->def;
+    int rc = 0;
+    char what[160];
+    if (r->stage < RULE_WHEN) {
+        snprintf(what, sizeof what, "rule %s: condition", r->id);
+        if (!(r->when = compile_at(cx, df, doc_map_get(rn, "when"), what, a)))
+            rc = -1;
+        r->stage = RULE_WHEN;
+    }
+    if (upto >= RULE_FULL && r->stage < RULE_FULL && rc == 0) {
+        r->stage = RULE_FULL;
+        snprintf(what, sizeof what, "rule %s: message", r->id);
+        if (!(r->message = compile_tmpl(cx, df, doc_map_get(rn, "message"), what, a)))
+            rc = -1;
+        const doc_node *at = doc_map_get(rn, "at");
+        snprintf(what, sizeof what, "rule %s: position", r->id);
+        if (at && !(r->at = compile_at(cx, df, at, what, a)))
+            rc = -1;
+        const doc_node *help = doc_map_get(rn, "help");
+        snprintf(what, sizeof what, "rule %s: help", r->id);
+        if (help && !(r->help = compile_tmpl(cx, df, help, what, a)))
+            rc = -1;
+        const doc_node *rel = doc_map_get(rn, "related");
+        if (rel) {
+            if (rel->kind != DOC_SEQ) {
+                data_error(cx, df, rel, "related must be a list of {at, message}");
+                rc = -1;
+            } else {
+                r->related = arena_zalloc(a, (rel->n ? rel->n : 1) * sizeof *r->related);
+                for (size_t i = 0; i < rel->n; i++) {
+                    const doc_node *rr = rel->u.items[i];
+                    if (!data_check_keys(cx, df, rr, related_fields, "related")) {
+                        rc = -1;
+                        continue;
+                    }
+                    rule_related *x = &r->related[r->nrelated++];
+                    const doc_node *ra = doc_map_get(rr, "at"), *rm = doc_map_get(rr, "message");
+                    if (!ra || !rm) {
+                        data_error(cx, df, rr, "related entries need at and message");
+                        rc = -1;
+                        continue;
+                    }
+                    x->at = compile_at(cx, df, ra, "related position", a);
+                    x->message = compile_tmpl(cx, df, rm, "related message", a);
+                    if (!x->at || !x->message)
+                        rc = -1;
+                }
+            }
+        }
+        const doc_node *fx = doc_map_get(rn, "fix");
+        r->nfixes = 0;
+        if (fx) {
+            size_t n = fx->kind == DOC_SEQ ? fx->n : 1;
+            r->fixes = arena_zalloc(a, n * sizeof *r->fixes);
+            for (size_t i = 0; i < n; i++) {
+                const doc_node *one = fx->kind == DOC_SEQ ? fx->u.items[i] : fx;
+                if (parse_fix(cx, df, one, &r->fixes[r->nfixes], a) != 0)
+                    rc = -1;
+                else
+                    r->nfixes++;
+            }
+        }
+    }
+    if (rc != 0)
+        r->broken = true;
+    return rc;
+}
+
+int rules_compile(ruleset *rs, rule *r)
+{
+    if (r->builtin)
+        return 0;
+    regex_trust_builtin(true);
+    int rc = compile_rule(rs, rs->cx, r, RULE_FULL);
+    regex_trust_builtin(false);
+    return rc;
+}
+
 static int parse_rule(ruleset *rs, datactx *cx, const datafile *df, const char *pack,
                       const doc_node *rn, strmap *seen)
 {
@@ -263,59 +349,13 @@ static int parse_rule(ruleset *rs, datactx *cx, const datafile *df, const char *
                        r->id);
             return -1;
         }
-        char what[160];
-        snprintf(what, sizeof what, "rule %s: condition", r->id);
-        if (!(r->when = compile_at(cx, df, when, what, a)))
-            rc = -1;
-        snprintf(what, sizeof what, "rule %s: message", r->id);
-        if (!(r->message = compile_tmpl(cx, df, msg, what, a)))
-            rc = -1;
-        const doc_node *at = doc_map_get(rn, "at");
-        snprintf(what, sizeof what, "rule %s: position", r->id);
-        if (at && !(r->at = compile_at(cx, df, at, what, a)))
-            rc = -1;
-        const doc_node *help = doc_map_get(rn, "help");
-        snprintf(what, sizeof what, "rule %s: help", r->id);
-        if (help && !(r->help = compile_tmpl(cx, df, help, what, a)))
-            rc = -1;
-        const doc_node *rel = doc_map_get(rn, "related");
-        if (rel) {
-            if (rel->kind != DOC_SEQ) {
-                data_error(cx, df, rel, "related must be a list of {at, message}");
-                rc = -1;
-            } else {
-                r->related = arena_zalloc(a, (rel->n ? rel->n : 1) * sizeof *r->related);
-                for (size_t i = 0; i < rel->n; i++) {
-                    const doc_node *rr = rel->u.items[i];
-                    if (!data_check_keys(cx, df, rr, related_fields, "related")) {
-                        rc = -1;
-                        continue;
-                    }
-                    rule_related *x = &r->related[r->nrelated++];
-                    const doc_node *ra = doc_map_get(rr, "at"), *rm = doc_map_get(rr, "message");
-                    if (!ra || !rm) {
-                        data_error(cx, df, rr, "related entries need at and message");
-                        rc = -1;
-                        continue;
-                    }
-                    x->at = compile_at(cx, df, ra, "related position", a);
-                    x->message = compile_tmpl(cx, df, rm, "related message", a);
-                    if (!x->at || !x->message)
-                        rc = -1;
-                }
-            }
-        }
         const doc_node *fx = doc_map_get(rn, "fix");
-        if (fx) {
-            size_t n = fx->kind == DOC_SEQ ? fx->n : 1;
-            r->fixes = arena_zalloc(a, n * sizeof *r->fixes);
-            for (size_t i = 0; i < n; i++) {
-                const doc_node *one = fx->kind == DOC_SEQ ? fx->u.items[i] : fx;
-                if (parse_fix(cx, df, one, &r->fixes[r->nfixes], a) != 0)
-                    rc = -1;
-                else
-                    r->nfixes++;
-            }
+        r->nfixes = fx ? (fx->kind == DOC_SEQ ? fx->n : 1) : 0;
+        r->stage = RULE_DECLARED;
+        if (!rs->lazy) {
+            /* a user pack: everything is compiled now, so errors stop the run */
+            if (compile_rule(rs, cx, r, RULE_FULL) != 0)
+                rc = -1;
         }
     } else if (when || msg) {
         data_error(cx, df, rn, "builtin rule %s is implemented in trainlint itself: no when/message",
@@ -356,6 +396,8 @@ int rules_load_file(ruleset *rs, datactx *cx, datafile *df)
 int rules_load_builtin(ruleset *rs, datactx *cx)
 {
     int rc = 0;
+    rs->cx = cx;
+    rs->lazy = true; /* checked in full when the binary was built (tools/snapshot.c) */
     for (size_t i = 0; i < embedded_count; i++) {
         const char *p = embedded_files[i].path;
         if (!str_starts(p, "rules/") || strchr(p + 6, '/') || !str_ends(p, ".yaml"))
@@ -364,6 +406,7 @@ int rules_load_builtin(ruleset *rs, datactx *cx)
         if (!df || rules_load_file(rs, cx, df) != 0)
             rc = -1;
     }
+    rs->lazy = false;
     return rc;
 }
 
@@ -579,7 +622,22 @@ void rules_eval(const ruleset *rs, struct engine *eng, lintfile *lf, const strma
         }
         if (sev == SEV_OFF)
             continue;
+        rule *mr = rs->rules[i];
+        if (mr->stage < RULE_WHEN) {
+            regex_trust_builtin(true);
+            compile_rule((ruleset *)rs, rs->cx, mr, RULE_WHEN);
+            regex_trust_builtin(false);
+        }
+        if (mr->broken)
+            continue;
         value w = expr_eval(r->when, &env);
+        if (value_truthy(&w) && mr->stage < RULE_FULL) {
+            regex_trust_builtin(true);
+            compile_rule((ruleset *)rs, rs->cx, mr, RULE_FULL);
+            regex_trust_builtin(false);
+            if (mr->broken)
+                continue;
+        }
         if (value_truthy(&w)) {
             const srcfile *src = lf->src;
             size_t s = 0, e = 0;

@@ -67,13 +67,22 @@ typedef struct rule {
     size_t ntags;
     const datafile *file;
     const doc_node *def;
+    /* built-in rules (checked when the binary was built) are compiled on first
+     * use: the condition when a file of their format is checked, the rest when
+     * the condition first holds */
+    uint8_t stage; /* RULE_DECLARED, RULE_WHEN, RULE_FULL */
+    bool broken;   /* compiling failed: the error is in the ruleset's datactx */
 } rule;
+
+enum { RULE_DECLARED, RULE_WHEN, RULE_FULL };
 
 typedef struct ruleset {
     rule **rules; /* evaluation order */
     size_t n, cap;
     strmap byid;
     arena mem;
+    datactx *cx;  /* where errors of rules compiled on first use go */
+    bool lazy;    /* set while loading the built-in packs */
 } ruleset;
 
 /* Loads the built-in packs (the embedded yaml files directly in rules/).
@@ -87,6 +96,9 @@ int rules_load_file(ruleset *rs, datactx *cx, datafile *df);
 void rules_free(ruleset *rs);
 
 rule *rules_find(const ruleset *rs, const char *id);
+/* Compiles a rule in full now (built-in rules are compiled on first use).
+ * Returns -1 with the error in the ruleset's datactx. */
+int rules_compile(ruleset *rs, rule *r);
 bool rule_applies_to(const rule *r, const char *format);
 
 /* Evaluates every non-builtin rule over a checked file, adding findings.

@@ -280,6 +280,8 @@ static severity parse_unknown(schema_set *ss, const datafile *df, const doc_node
 static int parse_keys(schema_set *ss, const datafile *df, const char *format,
                       const doc_node *keys, map_schema *into, int depth);
 
+/* A key definition's fields, in one pass over its pairs (every schema key of
+ * a format goes through here when the format is first used). */
 static key_schema *parse_key(schema_set *ss, const datafile *df, const char *format,
                              const char *name, const doc_node *def, int depth, int *rc)
 {
@@ -295,67 +297,74 @@ static key_schema *parse_key(schema_set *ss, const datafile *df, const char *for
     }
     if (!data_check_keys(ss->cx, df, def, key_fields, name))
         *rc = -1;
-    k->types = parse_types(ss, df, doc_map_get(def, "type"));
-    if (k->types & TY_ANY)
-        k->types = 0;
-    const doc_node *en = doc_map_get(def, "enum");
-    if (en) {
-        if (en->kind != DOC_SEQ) {
-            data_error(ss->cx, df, en, "key '%s': enum must be a list", name);
-            *rc = -1;
-        } else {
-            k->enum_vals = en;
+    const doc_node *nested = NULL, *items = NULL, *pattern = NULL;
+    bool unknown_keys = false;
+    for (size_t i = 0; i < def->n; i++) {
+        const char *f = data_text(def->u.pairs[i].key);
+        const doc_node *v = def->u.pairs[i].value;
+        if (!f)
+            continue;
+#define FIELD(s) (strcmp(f, s) == 0)
+#define TEXT(s, dst) else if (FIELD(s)) dst = data_str(ss->cx, df, def, s, NULL)
+        if (FIELD("type")) {
+            k->types = parse_types(ss, df, v);
+            if (k->types & TY_ANY)
+                k->types = 0;
+        } else if (FIELD("enum")) {
+            if (v->kind != DOC_SEQ) {
+                data_error(ss->cx, df, v, "key '%s': enum must be a list", name);
+                *rc = -1;
+            } else {
+                k->enum_vals = v;
+            }
+        } else if (FIELD("min") || FIELD("exclusive_min")) {
+            k->has_min = true;
+            k->min_excl = k->min_excl || f[0] == 'e';
+            k->min = data_num(ss->cx, df, def, f, 0);
+        } else if (FIELD("max") || FIELD("exclusive_max")) {
+            k->has_max = true;
+            k->max_excl = k->max_excl || f[0] == 'e';
+            k->max = data_num(ss->cx, df, def, f, 0);
+        } else if (FIELD("pattern")) {
+            pattern = v;
+            k->pattern = data_str(ss->cx, df, def, f, NULL);
+        } else if (FIELD("default")) {
+            k->default_val = v;
+        } else if (FIELD("required")) {
+            k->required = data_bool(ss->cx, df, def, f, false);
         }
+        TEXT("doc", k->doc);
+        TEXT("renamed_to", k->renamed_to);
+        TEXT("removed", k->removed);
+        TEXT("deprecated", k->deprecated);
+        TEXT("replacement", k->replacement);
+        TEXT("note", k->note);
+        TEXT("plugin", k->plugin);
+        TEXT("since", k->since);
+        else if (FIELD("keys"))
+            nested = v;
+        else if (FIELD("unknown_keys"))
+            unknown_keys = true;
+        else if (FIELD("items"))
+            items = v;
+#undef TEXT
+#undef FIELD
     }
-    if (doc_map_get(def, "min")) {
-        k->has_min = true;
-        k->min = data_num(ss->cx, df, def, "min", 0);
-    }
-    if (doc_map_get(def, "exclusive_min")) {
-        k->has_min = k->min_excl = true;
-        k->min = data_num(ss->cx, df, def, "exclusive_min", 0);
-    }
-    if (doc_map_get(def, "max")) {
-        k->has_max = true;
-        k->max = data_num(ss->cx, df, def, "max", 0);
-    }
-    if (doc_map_get(def, "exclusive_max")) {
-        k->has_max = k->max_excl = true;
-        k->max = data_num(ss->cx, df, def, "exclusive_max", 0);
-    }
-    k->pattern = data_str(ss->cx, df, def, "pattern", NULL);
     if (k->pattern) {
         char buf[200];
         if (regex_check(k->pattern, buf, sizeof buf)) {
-            data_error(ss->cx, df, doc_map_get(def, "pattern"), "key '%s': bad pattern: %s",
-                       name, buf);
+            data_error(ss->cx, df, pattern, "key '%s': bad pattern: %s", name, buf);
             *rc = -1;
             k->pattern = NULL;
         }
     }
-    k->default_val = doc_map_get(def, "default");
-    k->required = data_bool(ss->cx, df, def, "required", false);
-    k->doc = data_str(ss->cx, df, def, "doc", NULL);
-    k->renamed_to = data_str(ss->cx, df, def, "renamed_to", NULL);
-    k->removed = data_str(ss->cx, df, def, "removed", NULL);
-    k->deprecated = data_str(ss->cx, df, def, "deprecated", NULL);
-    k->replacement = data_str(ss->cx, df, def, "replacement", NULL);
-    k->note = data_str(ss->cx, df, def, "note", NULL);
-    k->plugin = data_str(ss->cx, df, def, "plugin", NULL);
-    k->since = data_str(ss->cx, df, def, "since", NULL);
-    const doc_node *nested = doc_map_get(def, "keys");
-    if (nested) {
+    if (nested || unknown_keys) {
         k->keys = track(ss, new_map_schema(ss));
         k->keys->unknown = parse_unknown(ss, df, def, SEV_OFF);
         k->keys->unknown_unmatched = k->keys->unknown;
-        if (parse_keys(ss, df, format, nested, k->keys, depth + 1) != 0)
+        if (nested && parse_keys(ss, df, format, nested, k->keys, depth + 1) != 0)
             *rc = -1;
-    } else if (doc_map_get(def, "unknown_keys")) {
-        k->keys = track(ss, new_map_schema(ss));
-        k->keys->unknown = parse_unknown(ss, df, def, SEV_OFF);
-        k->keys->unknown_unmatched = k->keys->unknown;
     }
-    const doc_node *items = doc_map_get(def, "items");
     if (items)
         k->items = parse_key(ss, df, format, "(item)", items, depth + 1, rc);
     return k;
@@ -396,7 +405,18 @@ static bool path_exists(const map_schema *m, const char *path)
     return dot ? (k->keys && path_exists(k->keys, dot + 1)) : true;
 }
 
+static int load_format(schema_set *ss, format_def *f);
+
 int schema_load_format(schema_set *ss, format_def *f)
+{
+    /* built-in schemas: their patterns were checked when the binary was built */
+    regex_trust_builtin(true);
+    int rc = load_format(ss, f);
+    regex_trust_builtin(false);
+    return rc;
+}
+
+static int load_format(schema_set *ss, format_def *f)
 {
     if (f->loaded)
         return f->root ? 0 : -1;

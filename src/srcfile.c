@@ -30,6 +30,28 @@ static void build_lines(srcfile *sf)
     sf->nlines = n;
 }
 
+srcfile *src_from_static(const char *path, const char *data, size_t len)
+{
+    srcfile *sf = xcalloc(1, sizeof *sf);
+    sf->path = xstrdup(path);
+    sf->data = (char *)data; /* never written: borrowed */
+    sf->len = len;
+    sf->borrowed = true;
+    sf->is_json = str_ends(path, ".json") || str_ends(path, ".JSON");
+    sf->lines_pending = true;
+    sf->nlines = 1;
+    return sf;
+}
+
+void src_need_lines(const srcfile *csf)
+{
+    if (!csf->lines_pending)
+        return;
+    srcfile *sf = (srcfile *)csf; /* a cache: logically const */
+    sf->lines_pending = false;
+    build_lines(sf);
+}
+
 srcfile *src_from_bytes(const char *path, const char *data, size_t len)
 {
     srcfile *sf = xcalloc(1, sizeof *sf);
@@ -161,13 +183,15 @@ void src_free(srcfile *sf)
     if (!sf)
         return;
     free(sf->path);
-    free(sf->data);
+    if (!sf->borrowed)
+        free(sf->data);
     free(sf->line_start);
     free(sf);
 }
 
 size_t src_line_of(const srcfile *sf, size_t off)
 {
+    src_need_lines(sf);
     size_t lo = 0, hi = sf->nlines;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -229,6 +253,7 @@ size_t src_col(const srcfile *sf, size_t off, col_unit unit)
 
 size_t src_offset(const srcfile *sf, size_t line, size_t col, col_unit unit)
 {
+    src_need_lines(sf);
     if (line >= sf->nlines)
         return sf->len;
     size_t p = sf->line_start[line], end = line_end(sf, line), c = 0;
@@ -242,6 +267,7 @@ size_t src_offset(const srcfile *sf, size_t line, size_t col, col_unit unit)
 
 const char *src_line_text(const srcfile *sf, size_t line, size_t *len)
 {
+    src_need_lines(sf);
     if (line >= sf->nlines) {
         *len = 0;
         return "";

@@ -31,12 +31,20 @@ typedef struct srcfile {
     ino_t ino;
     int64_t mtime_ns;
     off_t disk_size;
+    bool borrowed;      /* data belongs to the binary (compiled-in data files) */
+    bool lines_pending; /* the line table is built on first use */
 } srcfile;
 
 typedef enum col_unit { COL_CODEPOINT, COL_UTF16, COL_UTF8 } col_unit;
 
 /* Makes a srcfile from bytes (copied). Never fails. */
 srcfile *src_from_bytes(const char *path, const char *data, size_t len);
+/* A srcfile over bytes that outlive it (compiled into the binary, NUL-terminated):
+ * nothing is copied and the line table is built only if a position is asked for. */
+srcfile *src_from_static(const char *path, const char *data, size_t len);
+/* Builds the line table of a srcfile made by src_from_static (no-op otherwise);
+ * the srcfile functions below call it themselves. */
+void src_need_lines(const srcfile *sf);
 
 /* Reads a file. Returns NULL and sets *err (malloc'd) when the path cannot be
  * read (missing, unreadable, a directory, FIFO or device). A file larger than

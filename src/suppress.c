@@ -81,6 +81,7 @@ void suppress_apply(const srcfile *src, diag_list *dl, severity unused_sev)
         return;
     sup *sups = NULL;
     size_t n = 0, cap = 0;
+    src_need_lines(src);
     for (size_t l = 0; l < src->nlines; l++) {
         size_t len;
         const char *text = src_line_text(src, l, &len);

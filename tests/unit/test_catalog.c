@@ -21,7 +21,8 @@ static int setup(void **state)
     (void)state;
     diag_list_init(&errs, 100);
     cx.errs = &errs;
-    if (catalog_load(&cat, &cx) != 0 || errs.n) {
+    if (catalog_load(&cat, &cx) != 0 || catalog_read_all_models(&cat) != 0 ||
+        catalog_need_gpus(&cat) != 0 || errs.n) {
         for (size_t i = 0; i < errs.n; i++)
             fprintf(stderr, "%s: %s\n", errs.items[i].src ? errs.items[i].src->path : "",
                     errs.items[i].message);
