@@ -48,7 +48,9 @@ size_t advise_options(struct engine *eng, const lintfile *lf, fit_option *out, s
     const est_params *p = &eng->catalog.est;
     const model_info *m = &x->model;
     const gpu_info *g = x->gpu;
-    const est_job base = x->job;
+    est_job resolved = x->job;
+    est_job_resolve(p, &resolved);
+    const est_job base = resolved;
     size_t n = 0;
     double peak;
 

@@ -22,6 +22,12 @@ const optimizer_profile *est_find_optimizer(const est_params *p, const char *nam
     return NULL;
 }
 
+void est_job_resolve(const est_params *p, est_job *j)
+{
+    j->optimizer_profile = est_find_optimizer(p, j->optimizer);
+    j->optimizer_profile_for = j->optimizer;
+}
+
 const runtime_profile *est_find_runtime(const est_params *p, const char *name)
 {
     const runtime_profile *fallback = NULL;
@@ -503,7 +509,9 @@ void est_compute(const est_params *p, const model_info *m, const est_job *j, con
 {
     memset(out, 0, sizeof *out);
     const runtime_profile *rt = est_find_runtime(p, j->runtime);
-    const optimizer_profile *op = est_find_optimizer(p, j->optimizer);
+    const optimizer_profile *op = j->optimizer_profile && j->optimizer_profile_for == j->optimizer
+                                      ? j->optimizer_profile
+                                      : est_find_optimizer(p, j->optimizer);
     parts o;
     compute_parts(p, m, j, rt, op, &o);
     finish(p, j, &o, gpu, out);
@@ -527,6 +535,7 @@ double est_max_micro_batch(const est_params *p, const model_info *m, const est_j
     if (!gpu)
         return 0;
     est_job t = *j;
+    est_job_resolve(p, &t);
     t.micro_batch = 1;
     if (!fits_with(p, m, &t, gpu))
         return 0;
@@ -555,6 +564,7 @@ double est_max_seq_len(const est_params *p, const model_info *m, const est_job *
     if (!gpu)
         return 0;
     est_job t = *j;
+    est_job_resolve(p, &t);
     t.seq_len = 128;
     if (!fits_with(p, m, &t, gpu))
         return 0;

@@ -64,6 +64,11 @@ typedef struct est_job {
     /* inference */
     double kv_bits;        /* KV cache precision */
     double context;        /* tokens of context per sequence */
+    /* the profile est_job_resolve found for `optimizer` (the fit searches
+     * re-estimate one job dozens of times); used only while `optimizer` is
+     * still the name it was found for */
+    const optimizer_profile *optimizer_profile;
+    const char *optimizer_profile_for;
 } est_job;
 
 /* The components live at the peak: they add up to estimate.peak exactly. */
@@ -134,6 +139,8 @@ double est_max_seq_len(const est_params *p, const model_info *m, const est_job *
                        const gpu_info *gpu);
 
 const optimizer_profile *est_find_optimizer(const est_params *p, const char *name);
+/* Looks the job's optimizer profile up once, for repeated est_compute calls. */
+void est_job_resolve(const est_params *p, est_job *j);
 const runtime_profile *est_find_runtime(const est_params *p, const char *name);
 
 /* Canonical LoRA target bits from a module name as trainers spell it
