@@ -217,6 +217,7 @@ static void close_map(loader *L, frame *f)
     strmap *index = NULL;
     if (nexp > 16) {
         index = xcalloc(1, sizeof *index);
+        strmap_reserve(index, nexp);
         register_index(L, index);
     }
     uint64_t w = 1;
@@ -230,11 +231,11 @@ static void close_map(loader *L, frame *f)
         const char *kt = key_text(p->key, &kl);
         if (!kt || doc_is_merge_key(p->key))
             continue;
-        doc_pair *prev = find_explicit(explicit, i, index, kt, kl);
+        /* with an index, one probe finds the earlier pair and records this one */
+        doc_pair *prev =
+            index ? strmap_put(index, kt, kl, p) : find_explicit(explicit, i, NULL, kt, kl);
         if (prev)
             report_duplicate(L, prev, p);
-        if (index)
-            strmap_put(index, kt, kl, p);
     }
 
     size_t total = nexp;
@@ -603,6 +604,7 @@ void doc_index_map(doc *d, doc_node *m)
     if (m->kind != DOC_MAP || m->nexplicit <= 16 || m->index)
         return;
     strmap *index = xcalloc(1, sizeof *index);
+    strmap_reserve(index, m->nexplicit);
     d->indexes = xgrow(d->indexes, &d->capindexes, d->nindexes + 1, sizeof *d->indexes);
     d->indexes[d->nindexes++] = index;
     for (size_t i = 0; i < m->nexplicit; i++) {

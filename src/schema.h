@@ -70,6 +70,11 @@ typedef struct job_map {
     expr *e;
     const char *src;     /* expression text */
     const doc_node *def; /* its node in formats.yaml */
+    /* the config keys the expression reads, found on first use (the hint for a
+     * key that belongs to another format looks at every format's mappings) */
+    const char *cfg_paths[8];
+    size_t ncfg_paths;
+    bool cfg_paths_known;
 } job_map;
 
 /* How to write one job field back into a file of this format. */

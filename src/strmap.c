@@ -63,6 +63,18 @@ void *strmap_put(strmap *m, const char *key, size_t klen, void *value)
     return NULL;
 }
 
+void strmap_reserve(strmap *m, size_t n)
+{
+    size_t cap = m->cap ? m->cap : 16;
+    while (n * 4 > cap * 3) {
+        if (cap > SIZE_MAX / 2 / sizeof(strmap_slot))
+            die_oom(SIZE_MAX);
+        cap *= 2;
+    }
+    if (cap > m->cap)
+        rehash(m, cap);
+}
+
 void *strmap_get(const strmap *m, const char *key, size_t klen)
 {
     if (!m->cap)

@@ -30,6 +30,8 @@ uint64_t strmap_hash(const char *s, size_t n);
 /* Inserts or replaces; returns the previous value or NULL. */
 void *strmap_put(strmap *m, const char *key, size_t klen, void *value);
 void *strmap_get(const strmap *m, const char *key, size_t klen);
+/* Makes room for n entries in all, so that filling the map never rehashes. */
+void strmap_reserve(strmap *m, size_t n);
 static inline void *strmap_gets(const strmap *m, const char *key)
 {
     return strmap_get(m, key, strlen(key));

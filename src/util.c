@@ -265,28 +265,38 @@ size_t edit_distance(const char *a, const char *b, size_t cap)
         return cap + 1;
     if (m > 256 || n > 256)
         return cap + 1;
+    /* only cells within cap of the diagonal can stay within cap (Ukkonen's
+     * band): each row costs O(cap), not O(m); cells outside count as cap + 1 */
+    const size_t over = cap + 1;
     size_t prev[257], cur[257];
     for (size_t j = 0; j <= m; j++)
-        prev[j] = j;
+        prev[j] = j <= cap ? j : over;
     for (size_t i = 1; i <= n; i++) {
-        cur[0] = i;
-        size_t rowmin = cur[0];
-        for (size_t j = 1; j <= m; j++) {
+        size_t lo = i > cap ? i - cap : 1, hi = i + cap < m ? i + cap : m;
+        cur[0] = i <= cap ? i : over;
+        if (lo > 1)
+            cur[lo - 1] = over;
+        size_t rowmin = lo == 1 ? cur[0] : over;
+        for (size_t j = lo; j <= hi; j++) {
             size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
             size_t v = prev[j - 1] + cost;
             if (prev[j] + 1 < v)
                 v = prev[j] + 1;
             if (cur[j - 1] + 1 < v)
                 v = cur[j - 1] + 1;
+            if (v > over)
+                v = over;
             cur[j] = v;
             if (v < rowmin)
                 rowmin = v;
         }
+        if (hi < m)
+            cur[hi + 1] = over;
         if (rowmin > cap)
-            return cap + 1;
-        memcpy(prev, cur, (m + 1) * sizeof prev[0]);
+            return over;
+        memcpy(prev + lo - 1, cur + lo - 1, (hi - lo + 2 + (hi < m)) * sizeof prev[0]);
     }
-    return prev[m] > cap ? cap + 1 : prev[m];
+    return prev[m] > cap ? over : prev[m];
 }
 
 void format_number(char *out, size_t outsz, double v)

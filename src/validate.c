@@ -488,11 +488,14 @@ static const char *other_format_hint(vctx *v, const char *key, strbuf *out)
         if (of == v->fmt)
             continue;
         for (size_t j = 0; j < of->njob; j++) {
-            const char *paths[8];
-            size_t np = expr_paths(of->job[j].e, NS_CFG, paths, 8);
+            job_map *jm = &of->job[j];
+            if (!jm->cfg_paths_known) {
+                jm->ncfg_paths = expr_paths(jm->e, NS_CFG, jm->cfg_paths, 8);
+                jm->cfg_paths_known = true;
+            }
             bool uses = false;
-            for (size_t p = 0; p < np && p < 8; p++)
-                if (strcmp(paths[p], key) == 0)
+            for (size_t p = 0; p < jm->ncfg_paths && p < 8; p++)
+                if (strcmp(jm->cfg_paths[p], key) == 0)
                     uses = true;
             if (!uses)
                 continue;
