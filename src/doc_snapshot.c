@@ -165,6 +165,11 @@ int doc_snapshot_read(doc *d, const srcfile *src, const unsigned char *img, size
     /* every field is set below: no separate zeroing pass over the array */
     doc_node *nodes = arena_alloc(&d->mem, (nnodes ? nnodes : 1) * sizeof *nodes);
     const unsigned char *ch = img + off_children;
+    /* the pair and item arrays of every collection, carved from one block: a
+     * pair (24 bytes) takes two child words, an item (8 bytes) one, so 12
+     * bytes a word is enough; one spare pair for empty collections at the end */
+    size_t slab_size = nchildren * 12 + sizeof(doc_pair), slab_used = 0;
+    char *slab = arena_alloc(&d->mem, slab_size);
     for (size_t i = 0; i < nnodes; i++) {
         const unsigned char *r = img + off_nodes + 4 * NODE_WORDS * i;
         doc_node *n = &nodes[i];
@@ -190,7 +195,10 @@ int doc_snapshot_read(doc *d, const srcfile *src, const unsigned char *img, size
             (n->text && (size_t)(text - 1) + n->len >= nstrings))
             return -1;
         if (n->kind == DOC_SEQ) {
-            n->u.items = arena_alloc(&d->mem, (n->n ? n->n : 1) * sizeof *n->u.items);
+            if (n->n * sizeof *n->u.items > slab_size - slab_used)
+                return -1; /* overlapping child ranges: a damaged image */
+            n->u.items = (doc_node **)(void *)(slab + slab_used);
+            slab_used += n->n * sizeof *n->u.items;
             for (size_t k = 0; k < n->n; k++) {
                 uint32_t c = get32(ch + 4 * (first + k));
                 if (c >= nnodes)
@@ -198,7 +206,10 @@ int doc_snapshot_read(doc *d, const srcfile *src, const unsigned char *img, size
                 n->u.items[k] = &nodes[c];
             }
         } else if (n->kind == DOC_MAP) {
-            n->u.pairs = arena_alloc(&d->mem, (n->n ? n->n : 1) * sizeof *n->u.pairs);
+            if (n->n * sizeof *n->u.pairs > slab_size - slab_used)
+                return -1;
+            n->u.pairs = (doc_pair *)(void *)(slab + slab_used);
+            slab_used += n->n * sizeof *n->u.pairs;
             for (size_t k = 0; k < n->n; k++) {
                 uint32_t key = get32(ch + 4 * (first + 2 * k));
                 uint32_t val = get32(ch + 4 * (first + 2 * k + 1));
