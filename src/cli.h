@@ -36,6 +36,10 @@ int resolve_gpu(struct engine *eng, const char *name, struct hw_gpu *hw,
  * prints the error and returns -1 otherwise. */
 int cli_text_or_json(const char *cmd, const char *arg, bool *json);
 
+/* Prints a JSON document on stdout (indented when pretty) and frees it. */
+struct cJSON;
+void cli_print_json(struct cJSON *j, bool pretty);
+
 /* Prints data-file errors (broken schemas or rule packs) to stderr. */
 struct diag_list;
 void cli_print_data_errors(const struct diag_list *dl);

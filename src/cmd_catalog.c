@@ -87,15 +87,6 @@ static bool matches(const char *query, const char *const *names, size_t n, bool 
     return false;
 }
 
-static void print_json(cJSON *j)
-{
-    char *s = cJSON_PrintUnformatted(j);
-    if (s) {
-        puts(s);
-        free(s);
-    }
-    cJSON_Delete(j);
-}
 
 static cJSON *aliases_json(const char **a, size_t n)
 {
@@ -165,7 +156,7 @@ int cmd_gpus(int argc, char **argv)
             cJSON_AddItemToArray(arr, j);
             shown++;
         }
-        print_json(arr);
+        cli_print_json(arr, false);
     } else if (o.ids_only) {
         for (size_t i = 0; i < c->ngpus; i++)
             if (gpu_matches(&c->gpus[i], o.query)) {
@@ -259,7 +250,7 @@ int cmd_models(int argc, char **argv)
             cJSON_AddItemToArray(arr, j);
             shown++;
         }
-        print_json(arr);
+        cli_print_json(arr, false);
     } else if (o.ids_only) {
         for (size_t i = 0; i < c->nmodels; i++)
             if (model_matches(&c->models[i], o.query)) {
@@ -531,7 +522,7 @@ int cmd_profile(int argc, char **argv)
         cJSON_AddNumberToObject(rec, "gradient_accumulation_steps", p->grad_accum);
         cJSON_AddNumberToObject(rec, "max_seq_length", p->seq_len);
         cJSON_AddStringToObject(j, "notes", p->notes);
-        print_json(j);
+        cli_print_json(j, false);
     } else {
         printf("profile: %s\n", p->name);
         if (gpu_name)

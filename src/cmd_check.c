@@ -12,6 +12,7 @@
 #include "fixapply.h"
 #include "hw.h"
 
+#include <cjson/cJSON.h>
 #include <strings.h>
 
 #include <getopt.h>
@@ -416,6 +417,16 @@ int resolve_gpu(engine *eng, const char *name, hw_gpu *hw, const gpu_info **out)
         fprintf(stderr, " ('trainlint gpus' lists them)\n");
     }
     return -1;
+}
+
+void cli_print_json(cJSON *j, bool pretty)
+{
+    char *t = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
+    if (!t)
+        die_oom(0);
+    puts(t);
+    free(t);
+    cJSON_Delete(j);
 }
 
 int cli_text_or_json(const char *cmd, const char *arg, bool *json)

@@ -894,15 +894,6 @@ static cJSON *gpu_json(const gpu_info *g, double count)
     return o;
 }
 
-static void print_json_doc(cJSON *j)
-{
-    char *s = cJSON_Print(j);
-    if (s) {
-        puts(s);
-        free(s);
-    }
-    cJSON_Delete(j);
-}
 
 /* ---- the command ---------------------------------------------------------- */
 
@@ -1193,7 +1184,7 @@ static int estimate_sweep(est_state *s)
         cJSON_AddItemToObject(j, "gpu", gpu_json(s->gpu, base[0].job.gpus));
         cJSON_AddStringToObject(j, "sweep", s->o.sweep_key);
         cJSON_AddItemToObject(j, "rows", rows);
-        print_json_doc(j);
+        cli_print_json(j, true);
     } else if (s->gpu) {
         printf("\n  target: %s (%.1f GiB)\n", s->gpu->name, gpu_memory_bytes(s->gpu) / GIB);
     }
@@ -1271,7 +1262,7 @@ static int estimate_single(est_state *s)
         cJSON *as = cJSON_AddArrayToObject(j, "assumptions");
         for (size_t i = 0; i < s->nassumptions; i++)
             cJSON_AddItemToArray(as, cJSON_CreateString(s->assumptions[i]));
-        print_json_doc(j);
+        cli_print_json(j, true);
         return verdict_status(verdict);
     }
     for (size_t i = 0; i < s->nres; i++) {
@@ -1436,7 +1427,7 @@ int cmd_fit(int argc, char **argv)
         cJSON_AddItemToObject(j, "model", model_json(&base[0].model));
         cJSON_AddItemToObject(j, "job", job_json(&base[0].job));
         cJSON_AddItemToObject(j, "gpus", rows);
-        print_json_doc(j);
+        cli_print_json(j, true);
     } else {
         printf("\n  fits on %zu of %zu GPUs\n", nfit, ng);
     }

@@ -102,15 +102,6 @@ static cJSON *rule_json(const rule *r)
     return o;
 }
 
-static void print_json(cJSON *j)
-{
-    char *t = cJSON_PrintUnformatted(j);
-    if (!t)
-        die_oom(0);
-    puts(t);
-    free(t);
-    cJSON_Delete(j);
-}
 
 static const char rules_usage[] =
     "usage: trainlint rules [--format text|json|markdown] [-q] [--rules DIR]\n"
@@ -175,7 +166,7 @@ int cmd_rules(int argc, char **argv)
         cJSON *a = cJSON_CreateArray();
         for (size_t i = 0; i < eng.rules.n; i++)
             cJSON_AddItemToArray(a, rule_json(eng.rules.rules[i]));
-        print_json(a);
+        cli_print_json(a, false);
     } else if (o.markdown) {
         print_markdown(&eng.rules);
     } else if (o.ids_only) {
@@ -271,7 +262,7 @@ int cmd_explain(int argc, char **argv)
                 cJSON_AddStringToObject(j, "good_example", good->data);
                 cJSON_AddStringToObject(j, "good_example_file", strrchr(good->path, '/') + 1);
             }
-            print_json(j);
+            cli_print_json(j, false);
             continue;
         }
         printf("%s (%s, %s)\n", r->id, severity_name(r->sev), r->pack);
