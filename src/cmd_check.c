@@ -51,6 +51,9 @@ static void usage_check(FILE *f)
           "options:\n"
           "  --as FORMAT            treat every file as FORMAT (hf, trl, axolotl, llamafactory,\n"
           "                         torchtune, modelforge, deepspeed, accelerate, litgpt, h2o)\n"
+          "  --command NAME         the command that will read the files: a torchtune recipe\n"
+          "                         (--recipe), a LLaMA-Factory subcommand (train, chat,\n"
+          "                         export, eval); default: from the header comment or keys\n"
           "  -f, --format FMT       text (default), json, sarif or github\n"
           "  --fail-on SEV          exit 1 on findings at or above error (default), warning or info\n"
           "  --max-warnings N       also exit 1 when there are more than N warnings\n"
@@ -92,6 +95,8 @@ static int parse_opts(int argc, char **argv, check_opts *o)
 {
     static const struct option longs[] = {
         {"as", required_argument, NULL, 'A'},
+        {"command", required_argument, NULL, 'K'},
+        {"recipe", required_argument, NULL, 'K'},
         {"format", required_argument, NULL, 'f'},
         {"fail-on", required_argument, NULL, 'F'},
         {"max-warnings", required_argument, NULL, 'W'},
@@ -121,6 +126,9 @@ static int parse_opts(int argc, char **argv, check_opts *o)
         switch (c) {
         case 'A':
             o->lint.as_format = optarg;
+            break;
+        case 'K':
+            o->lint.command = optarg;
             break;
         case 'f': {
             int f = out_format_parse(optarg);
@@ -549,6 +557,8 @@ int cmd_check(int argc, char **argv)
              * a value past SIZE_MAX is undefined, and gave 0 on x86-64) */
             lo.max_file_size = pc->max_file_size < 1e15 ? (size_t)pc->max_file_size : SIZE_MAX;
         lo.explicit_path = wl.items[i].explicit_path && !o.skip_unrecognized;
+        if (!lo.command && pc)
+            lo.command = pc->command;
         if (strcmp(wl.items[i].path, "-") == 0)
             lo.display_path = o.stdin_filename ? o.stdin_filename : "<stdin>";
         lintfile *lf = lint_path(&eng, wl.items[i].path, &lo, &dl, &err);
@@ -614,7 +624,11 @@ int cmd_check(int argc, char **argv)
         }
         emit_file_info info = {.src = lf->src,
                                .format = lf->fmt ? lf->fmt->name : NULL,
-                               .confidence = lf->confidence};
+                               .format_title = lf->fmt ? lf->fmt->title : NULL,
+                               .confidence = lf->confidence,
+                               .command = lf->cmd ? lf->cmd->name : NULL,
+                               .command_how = lf->cmd_how,
+                               .command_line = lf->cmd_line};
         if (!o.diff)
             emit_file(em, &info, dl.items, dl.n);
         if (lf->ds_src && !o.diff) {

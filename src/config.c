@@ -13,7 +13,7 @@
 
 static const char *const config_fields[] = {"rules",   "gpu",       "gpus",          "fail-on",
                                             "exclude", "rules-dirs", "ignore",       "price-per-hour",
-                                            "max-file-size", NULL};
+                                            "max-file-size", "command", NULL};
 
 void config_cache_init(config_cache *cc, datactx *cx)
 {
@@ -74,6 +74,7 @@ static project_config *parse_config(config_cache *cc, const char *path)
         }
     }
     pc->gpu = data_str(cx, df, root, "gpu", NULL);
+    pc->command = data_str(cx, df, root, "command", NULL);
     pc->gpus = data_num(cx, df, root, "gpus", 0);
     pc->price_per_hour = data_num(cx, df, root, "price-per-hour", 0);
     pc->max_file_size = data_num(cx, df, root, "max-file-size", 0);

@@ -7,6 +7,8 @@
  *   fail-on: SEVERITY    exclude: [GLOB]      rules-dirs: [DIR] (relative to the file)
  *   ignore: {GLOB: [RULE-ID]}                 per-file ignores (JSON has no comments)
  *   price-per-hour: USD  max-file-size: BYTES
+ *   command: NAME        the command that reads the configs (a torchtune recipe,
+ *                        a LLaMA-Factory subcommand), as --command
  */
 #ifndef TRAINLINT_CONFIG_H
 #define TRAINLINT_CONFIG_H
@@ -28,6 +30,7 @@ typedef struct project_config {
     const char *dir;  /* its directory (globs and rules-dirs are relative to it) */
     strmap severities; /* rule id -> (severity + 1) */
     const char *gpu;
+    const char *command;
     double gpus;
     double price_per_hour;
     int fail_on; /* -1 unset */

@@ -120,9 +120,23 @@ static void text_diag(emitter *e, const diag *d)
 
 static void text_file(emitter *e, const emit_file_info *info, const diag *items, size_t n)
 {
-    if (e->o.show_format && info->format)
+    if (e->o.show_format && info->format) {
         fprintf(e->o.out, "%s: %s (%s confidence)\n", info->src->path, info->format,
                 info->confidence ? info->confidence : "?");
+        if (info->command && info->command_line)
+            fprintf(e->o.out, "%s: command %s (from the %s, line %zu)\n", info->src->path,
+                    info->command, info->command_how, info->command_line);
+        else if (info->command)
+            fprintf(e->o.out, "%s: command %s (from the %s)\n", info->src->path, info->command,
+                    info->command_how);
+    } else if (!e->o.quiet && info->format && info->confidence &&
+               (strcmp(info->confidence, "low") == 0 || strcmp(info->confidence, "medium") == 0)) {
+        /* a guess from few keys: say which format the findings assume */
+        fprintf(e->o.out, "%s: note: assumed %s from few keys (%s confidence); --as FORMAT "
+                          "chooses another\n",
+                info->src->path, info->format_title ? info->format_title : info->format,
+                info->confidence);
+    }
     for (size_t i = 0; i < n; i++)
         if (items[i].src == info->src && !items[i].suppressed && !items[i].hidden)
             text_diag(e, &items[i]);

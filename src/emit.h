@@ -27,7 +27,11 @@ typedef struct emit_summary {
 typedef struct emit_file_info {
     const srcfile *src;
     const char *format;     /* detected format name or NULL */
+    const char *format_title; /* for the note on a format assumed from few keys */
     const char *confidence; /* "high" ... or NULL */
+    const char *command;    /* the command that reads the file, or NULL */
+    const char *command_how;/* "header comment", "keys", "default", "--command" */
+    size_t command_line;    /* line of the header comment naming it, or 0 */
     struct cJSON *extra;    /* optional object merged into the JSON file entry (owned by callee) */
 } emit_file_info;
 

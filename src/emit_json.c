@@ -99,6 +99,14 @@ void json_file(emitter *e, const emit_file_info *info, const diag *items, size_t
         cJSON_AddNullToObject(f, "format");
     if (info->confidence && info->format)
         cJSON_AddStringToObject(f, "confidence", info->confidence);
+    if (info->command) {
+        cJSON *c = cJSON_AddObjectToObject(f, "command");
+        die_if_null(c);
+        cJSON_AddStringToObject(c, "name", info->command);
+        cJSON_AddStringToObject(c, "from", info->command_how ? info->command_how : "default");
+        if (info->command_line)
+            cJSON_AddNumberToObject(c, "line", (double)info->command_line);
+    }
     cJSON *ds = cJSON_AddArrayToObject(f, "diagnostics");
     for (size_t i = 0; i < n; i++)
         if (items[i].src == info->src && !items[i].suppressed && !items[i].hidden)

@@ -162,6 +162,10 @@ static void lint_resolve(void *ud, int ns, const char *path, value *out)
             *out = value_str(p, slash ? (size_t)(slash - p) : 0);
         else if (strcmp(path, "format") == 0 && lf->fmt)
             *out = value_str(lf->fmt->name, strlen(lf->fmt->name));
+        else if (strcmp(path, "command") == 0 && lf->cmd)
+            *out = value_str(lf->cmd->name, strlen(lf->cmd->name));
+        else if (strcmp(path, "mode") == 0 && lf->cmd)
+            *out = value_str(lf->cmd->mode, strlen(lf->cmd->mode));
         else
             *out = value_missing();
         return;
@@ -264,7 +268,90 @@ static void load_deepspeed(engine *eng, lintfile *lf, const lint_opts *o, diag_l
     diag_list_free(&tmp);
     lf->ds_fmt = schema_find_format(&eng->ss, "deepspeed");
     if (lf->has_ds && first_time && lf->ds_fmt && schema_load_format(&eng->ss, lf->ds_fmt) == 0)
-        validate_document(&eng->ss, lf->ds_fmt, doc_root(&lf->ds_doc), lf->ds_src, dl);
+        validate_document(&eng->ss, lf->ds_fmt, NULL, doc_root(&lf->ds_doc), lf->ds_src, dl);
+}
+
+/* ---- the command that reads the file ---------------------------------- */
+
+/* A recipe named in a header comment, as torchtune's configs carry it
+ * ("tune run --nproc_per_node 8 lora_finetune_distributed --config ..."):
+ * the first comment line in the file's head that the format's pattern
+ * matches. "recipes/x.py" and "x" name the same recipe. */
+static const command_def *command_from_header(const format_def *f, const srcfile *src,
+                                              size_t *line)
+{
+    const char *p = src->data, *end = src->data + (src->len < 8192 ? src->len : 8192);
+    for (size_t ln = 1; p < end && ln <= 80; ln++) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+        const char *t = p;
+        while (t < p + n && (*t == ' ' || *t == '\t'))
+            t++;
+        if (t < p + n && *t == '#') {
+            const char *cap = NULL;
+            size_t caplen = 0;
+            if (regex_match(f->command_header, t, (size_t)(p + n - t), &cap, &caplen) == 1 &&
+                cap) {
+                if (caplen > 8 && memcmp(cap, "recipes/", 8) == 0)
+                    cap += 8, caplen -= 8;
+                if (caplen > 3 && memcmp(cap + caplen - 3, ".py", 3) == 0)
+                    caplen -= 3;
+                const command_def *c = schema_find_command(f, cap, caplen);
+                if (c) {
+                    *line = ln;
+                    return c;
+                }
+            }
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    return NULL;
+}
+
+/* --command (or the project's `command:`), then a header comment, then the
+ * first command whose `when` holds over the file, then the default. */
+static void select_command(engine *eng, lintfile *lf, const lint_opts *o, diag_list *dl)
+{
+    const format_def *f = lf->fmt;
+    if (!f->ncommands)
+        return;
+    if (o->command) {
+        lf->cmd = schema_find_command(f, o->command, strlen(o->command));
+        if (lf->cmd) {
+            lf->cmd_how = "--command";
+            return;
+        }
+        const doc_node *root = doc_root(&lf->d);
+        diag_add(dl, lf->src, "unknown-command", SEV_WARNING, root->start, root->start,
+                 "%s has no command '%s' (see trainlint formats); the file is judged by what "
+                 "it looks like instead",
+                 f->title, o->command);
+    }
+    if (f->command_header && lf->src->data) {
+        lf->cmd = command_from_header(f, lf->src, &lf->cmd_line);
+        if (lf->cmd) {
+            lf->cmd_how = "header comment";
+            return;
+        }
+    }
+    expr_env env;
+    lint_env(lf, eng, &env, &lf->mem);
+    const command_def *def = NULL;
+    for (size_t i = 0; i < f->ncommands; i++) {
+        const command_def *c = &f->commands[i];
+        if (c->is_default)
+            def = c;
+        value w = c->when ? expr_eval(c->when, &env) : value_missing();
+        if (c->when && value_truthy(&w)) {
+            lf->cmd = c;
+            lf->cmd_how = "keys";
+            return;
+        }
+    }
+    lf->cmd = def;
+    lf->cmd_how = "default";
 }
 
 /* ---- job mapping -------------------------------------------------------- */
@@ -331,6 +418,30 @@ static void check_unsafe_tags(const doc *d, const srcfile *src, diag_list *dl)
     }
 }
 
+/* The document loader reports a key written twice as a warning (the last
+ * value wins in PyYAML and Python's json); a loader that raises on it
+ * (OmegaConf, DeepSpeed's reader) makes it an error, once the format is
+ * known. A JSON file read by an OmegaConf format goes through json.loads. */
+static void apply_duplicate_policy(const format_def *f, const srcfile *src, diag_list *dl,
+                                   size_t first)
+{
+    if (!f->ld || !f->ld->duplicate_key_error || (src->is_json && f->typing != TYPING_JSON))
+        return;
+    for (size_t i = first; i < dl->n; i++) {
+        diag *d = &dl->items[i];
+        if (d->src != src || strcmp(d->rule, "duplicate-key") != 0)
+            continue;
+        d->sev = SEV_ERROR;
+        size_t klen = d->end - d->start;
+        char msg[400];
+        snprintf(msg, sizeof msg,
+                 "duplicate key '%.*s': %s raises on a key written twice, so the job does "
+                 "not start",
+                 (int)(klen > 200 ? 200 : klen), src->data + d->start, f->ld->title);
+        d->message = diag_strdup(dl, msg);
+    }
+}
+
 lintfile *lint_src(struct engine *eng, srcfile *src, const lint_opts *o, diag_list *dl)
 {
     lintfile *lf = xcalloc(1, sizeof *lf);
@@ -343,6 +454,7 @@ lintfile *lint_src(struct engine *eng, srcfile *src, const lint_opts *o, diag_li
         lim.max_nodes = o->limits.max_nodes;
     if (o->limits.max_expanded)
         lim.max_expanded = o->limits.max_expanded;
+    size_t first_diag = dl->n;
     doc_load(&lf->d, src, &lim, dl);
     lf->loaded = !lf->d.failed;
     if (!lf->loaded)
@@ -371,7 +483,9 @@ lintfile *lint_src(struct engine *eng, srcfile *src, const lint_opts *o, diag_li
     }
     if (schema_load_format(&eng->ss, lf->fmt) != 0)
         return lf; /* data errors: the caller reports them and exits 2 */
-    validate_document(&eng->ss, lf->fmt, root, src, dl);
+    apply_duplicate_policy(lf->fmt, src, dl, first_diag);
+    select_command(eng, lf, o, dl);
+    validate_document(&eng->ss, lf->fmt, lf->cmd, root, src, dl);
     load_deepspeed(eng, lf, o, dl);
     build_job(eng, lf);
     return lf;

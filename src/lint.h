@@ -27,6 +27,11 @@ typedef struct lintfile {
     const char *confidence; /* high | medium | low | forced */
     int score;
     format_def *runner; /* second-best format, for messages */
+    /* the command that will read the file (NULL when the format has none),
+     * and how it was found: "--command", "header comment", "keys", "default" */
+    const command_def *cmd;
+    const char *cmd_how;
+    size_t cmd_line; /* 1-based line of the header comment naming it, or 0 */
     /* the DeepSpeed config the file points at */
     srcfile *ds_src;
     doc ds_doc;
@@ -39,6 +44,7 @@ typedef struct lintfile {
 
 typedef struct lint_opts {
     const char *as_format;   /* --as */
+    const char *command;     /* --command / .trainlint.yaml `command:` */
     size_t max_file_size;
     bool explicit_path;      /* the user named this file (not found by a directory walk) */
     const char *display_path;/* for stdin */

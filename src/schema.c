@@ -8,30 +8,88 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct loader_info {
-    const char *name;
-    doc_typing typing;
-    coercion coerce;
-} loaders[] = {
-    {"pyyaml", TYPING_YAML11, COERCE_NONE},
-    {"argparse", TYPING_YAML11, COERCE_STRINGS},
-    {"omegaconf", TYPING_OMEGACONF, COERCE_NONE},
-    {"pydantic", TYPING_YAML11, COERCE_LAX},
-    {"json", TYPING_JSON, COERCE_NONE},
-    {"json-pydantic", TYPING_JSON, COERCE_LAX},
-};
+static const char *const loader_fields[] = {"name", "title", "typing", "coerce",
+                                            "duplicate_keys", "doc", NULL};
+static const char *const typing_names[] = {[TYPING_YAML11] = "yaml11",
+                                           [TYPING_OMEGACONF] = "omegaconf",
+                                           [TYPING_YAML12] = "yaml12",
+                                           [TYPING_JSON] = "json"};
+static const char *const coerce_names[] = {[COERCE_NONE] = "none", [COERCE_STRINGS] = "strings",
+                                           [COERCE_LAX] = "lax"};
+
+/* Index of `s` in names[0..n), or -1. */
+static int name_index(const char *s, const char *const *names, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        if (names[i] && strcmp(names[i], s) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int parse_loaders(schema_set *ss, datafile *df, const doc_node *list)
+{
+    datactx *cx = ss->cx;
+    if (!list || list->kind != DOC_SEQ) {
+        data_error(cx, df, list ? list : doc_root(&df->d), "'loaders' must be a list");
+        return -1;
+    }
+    ss->loaders = arena_zalloc(&ss->mem, (list->n ? list->n : 1) * sizeof *ss->loaders);
+    int rc = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        const doc_node *lm = list->u.items[i];
+        if (!data_check_keys(cx, df, lm, loader_fields, "loader")) {
+            rc = -1;
+            continue;
+        }
+        loader_def *l = &ss->loaders[ss->nloaders++];
+        l->name = data_str(cx, df, lm, "name", NULL);
+        l->title = data_str(cx, df, lm, "title", l->name);
+        const char *ty = data_str(cx, df, lm, "typing", NULL);
+        const char *co = data_str(cx, df, lm, "coerce", "none");
+        const char *dup = data_str(cx, df, lm, "duplicate_keys", "last");
+        int t = name_index(ty, typing_names, ARRAY_LEN(typing_names));
+        int c = name_index(co, coerce_names, ARRAY_LEN(coerce_names));
+        if (!l->name || t < 0 || c < 0) {
+            data_error(cx, df, lm, "a loader needs a name, a typing (yaml11, omegaconf, yaml12, "
+                                   "json) and a coerce (none, strings, lax)");
+            rc = -1;
+            continue;
+        }
+        l->typing = (doc_typing)t;
+        l->coerce = (coercion)c;
+        if (strcmp(dup, "error") == 0) {
+            l->duplicate_key_error = true;
+        } else if (strcmp(dup, "last") != 0) {
+            data_error(cx, df, doc_map_get(lm, "duplicate_keys"),
+                       "duplicate_keys is 'last' (the last value wins) or 'error'");
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+const loader_def *schema_find_loader(const schema_set *ss, const char *name)
+{
+    for (size_t i = 0; name && i < ss->nloaders; i++)
+        if (strcmp(ss->loaders[i].name, name) == 0)
+            return &ss->loaders[i];
+    return NULL;
+}
 
 static const char *const format_fields[] = {"name",   "title", "schema", "loader",  "extends",
                                             "detect", "job",   "setters", NULL};
 static const char *const setter_fields[] = {"key", "map", NULL};
 static const char *const detect_fields[] = {"strong", "support", "anti", NULL};
 static const char *const schema_top_fields[] = {"format", "inherits", "unknown_keys",
-                                                "unknown_keys_unmatched", "keys", NULL};
+                                                "unknown_keys_unmatched", "command_header",
+                                                "commands", "keys", NULL};
+static const char *const command_fields[] = {"name",     "title",   "mode", "when",
+                                             "required", "aliases", "default", "doc", NULL};
 static const char *const key_fields[] = {
     "type",    "enum",       "min",        "max",        "exclusive_min", "exclusive_max",
     "pattern", "default",    "required",   "doc",        "renamed_to",    "removed",
     "deprecated", "replacement", "note",   "keys",       "unknown_keys",  "items",
-    "plugin",  "since",      NULL};
+    "plugin",  "since",      "commands", NULL};
 
 static int parse_job_map(schema_set *ss, datafile *df, format_def *f, const doc_node *jm)
 {
@@ -88,7 +146,10 @@ int schema_set_load(schema_set *ss, datactx *cx)
     if (!df)
         return -1;
     const doc_node *root = doc_root(&df->d);
-    if (!data_check_keys(cx, df, root, (const char *const[]){"formats", NULL}, "formats.yaml"))
+    if (!data_check_keys(cx, df, root, (const char *const[]){"loaders", "formats", NULL},
+                         "formats.yaml"))
+        return -1;
+    if (parse_loaders(ss, df, doc_map_get(root, "loaders")) != 0)
         return -1;
     const doc_node *list = doc_map_get(root, "formats");
     if (!list || list->kind != DOC_SEQ) {
@@ -114,14 +175,11 @@ int schema_set_load(schema_set *ss, datactx *cx)
             rc = -1;
             continue;
         }
-        bool found = false;
-        for (size_t k = 0; k < ARRAY_LEN(loaders); k++)
-            if (strcmp(loaders[k].name, f->loader) == 0) {
-                f->typing = loaders[k].typing;
-                f->coerce = loaders[k].coerce;
-                found = true;
-            }
-        if (!found) {
+        f->ld = schema_find_loader(ss, f->loader);
+        if (f->ld) {
+            f->typing = f->ld->typing;
+            f->coerce = f->ld->coerce;
+        } else {
             data_error(cx, df, doc_map_get(fm, "loader"), "unknown loader '%s'", f->loader);
             rc = -1;
         }
@@ -341,6 +399,8 @@ static key_schema *parse_key(schema_set *ss, const datafile *df, const char *for
         TEXT("note", k->note);
         TEXT("plugin", k->plugin);
         TEXT("since", k->since);
+        else if (FIELD("commands"))
+            k->commands = data_strlist(ss->cx, df, def, f, &k->ncommands);
         else if (FIELD("keys"))
             nested = v;
         else if (FIELD("unknown_keys"))
@@ -405,6 +465,76 @@ static bool path_exists(const map_schema *m, const char *path)
     return dot ? (k->keys && path_exists(k->keys, dot + 1)) : true;
 }
 
+static int parse_commands(schema_set *ss, const datafile *df, format_def *f,
+                          const doc_node *list)
+{
+    if (list->kind != DOC_SEQ) {
+        data_error(ss->cx, df, list, "'commands' must be a list");
+        return -1;
+    }
+    f->commands = arena_zalloc(&ss->mem, (list->n ? list->n : 1) * sizeof *f->commands);
+    int rc = 0;
+    size_t ndefault = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        const doc_node *cm = list->u.items[i];
+        if (!data_check_keys(ss->cx, df, cm, command_fields, "command")) {
+            rc = -1;
+            continue;
+        }
+        command_def *c = &f->commands[f->ncommands++];
+        c->name = data_str(ss->cx, df, cm, "name", NULL);
+        c->title = data_str(ss->cx, df, cm, "title", c->name);
+        c->mode = data_str(ss->cx, df, cm, "mode", "train");
+        c->required = data_strlist(ss->cx, df, cm, "required", &c->nrequired);
+        c->aliases = data_strlist(ss->cx, df, cm, "aliases", &c->naliases);
+        c->is_default = data_bool(ss->cx, df, cm, "default", false);
+        ndefault += c->is_default;
+        if (!c->name) {
+            data_error(ss->cx, df, cm, "a command needs a name");
+            rc = -1;
+        }
+        const doc_node *w = doc_map_get(cm, "when");
+        const char *src = w ? data_text(w) : NULL;
+        if (src) {
+            expr_error err;
+            c->when = expr_compile(src, all_namespaces, NS_MAP_COUNT, &ss->mem, &err);
+            if (!c->when) {
+                data_error(ss->cx, df, w, "command '%s': when: %s", c->name ? c->name : "?",
+                           err.msg);
+                rc = -1;
+            }
+        }
+    }
+    if (f->ncommands && ndefault != 1) {
+        data_error(ss->cx, df, list, "exactly one command must be the default (default: true)");
+        rc = -1;
+    }
+    return rc;
+}
+
+const command_def *schema_find_command(const format_def *f, const char *name, size_t len)
+{
+    for (size_t i = 0; i < f->ncommands; i++) {
+        const command_def *c = &f->commands[i];
+        if (c->name && strlen(c->name) == len && memcmp(c->name, name, len) == 0)
+            return c;
+        for (size_t k = 0; k < c->naliases; k++)
+            if (strlen(c->aliases[k]) == len && memcmp(c->aliases[k], name, len) == 0)
+                return c;
+    }
+    return NULL;
+}
+
+bool schema_key_for_command(const key_schema *ks, const command_def *c)
+{
+    if (!ks->ncommands)
+        return true;
+    for (size_t i = 0; c && i < ks->ncommands; i++)
+        if (strcmp(ks->commands[i], c->name) == 0)
+            return true;
+    return false;
+}
+
 static int load_format(schema_set *ss, format_def *f);
 
 int schema_load_format(schema_set *ss, format_def *f)
@@ -462,6 +592,17 @@ static int load_format(schema_set *ss, format_def *f)
             f->root->unknown_unmatched = (severity)sv;
     }
     f->inherits = data_strlist(ss->cx, df, root, "inherits", &f->ninherits);
+    f->command_header = data_str(ss->cx, df, root, "command_header", NULL);
+    if (f->command_header) {
+        char buf[200];
+        if (regex_check(f->command_header, buf, sizeof buf)) {
+            data_error(ss->cx, df, doc_map_get(root, "command_header"), "bad pattern: %s", buf);
+            rc = -1;
+        }
+    }
+    const doc_node *cmds = doc_map_get(root, "commands");
+    if (cmds && parse_commands(ss, df, f, cmds) != 0)
+        rc = -1;
     const doc_node *keys = doc_map_get(root, "keys");
     if (keys && parse_keys(ss, df, f->name, keys, f->root, 0) != 0)
         rc = -1;

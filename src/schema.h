@@ -61,6 +61,8 @@ struct key_schema {
     const doc_node *default_val;
     bool required;
     const char *doc, *renamed_to, *removed, *deprecated, *replacement, *note, *plugin, *since;
+    const char **commands; /* known only to these commands of the format (NULL: all) */
+    size_t ncommands;
     map_schema *keys;  /* nested keys of a map value */
     key_schema *items; /* schema of list elements */
 };
@@ -84,9 +86,35 @@ typedef struct job_setter {
     const doc_node *map; /* canonical value -> text to write, or NULL */
 } job_setter;
 
+/* One command of a trainer that reads a file of the format (a torchtune
+ * recipe, `llamafactory-cli export`, ...): the keys it requires, and how a
+ * file says it is meant for it (schemas/<format>.yaml `commands:`). */
+typedef struct command_def {
+    const char *name, *title;
+    const char *mode;           /* train | inference | export | ... */
+    expr *when;                 /* the file's shape that selects it, or NULL */
+    const char **required;      /* top-level keys the command reads directly */
+    size_t nrequired;
+    const char **aliases;       /* other names a header or --command may use */
+    size_t naliases;
+    bool is_default;
+} command_def;
+
+/* A trainer's way of reading a file (schemas/formats.yaml `loaders:`): how
+ * plain scalars are typed, how the values are coerced on the way to the
+ * trainer's fields, and what happens to a key written twice. */
+typedef struct loader_def {
+    const char *name;
+    const char *title; /* for messages: "PyYAML (YAML 1.1)" */
+    doc_typing typing;
+    coercion coerce;
+    bool duplicate_key_error; /* the loader raises on a duplicate key */
+} loader_def;
+
 typedef struct format_def {
     const char *name, *title, *schema_file;
     const char *loader;
+    const loader_def *ld;
     const char *extends; /* detection parent (a more general format) */
     doc_typing typing;
     coercion coerce;
@@ -101,6 +129,11 @@ typedef struct format_def {
     const char **inherits;
     size_t ninherits;
     map_schema *root;
+    command_def *commands; /* in the order they are tried */
+    size_t ncommands;
+    /* a regex over the file's comment lines whose group 1 names the command
+     * (torchtune's "tune run ... RECIPE --config ..." header) */
+    const char *command_header;
 } format_def;
 
 /* Job-mapping expressions see the first NS_MAP_COUNT namespaces of ns.h. */
@@ -108,6 +141,8 @@ typedef struct format_def {
 typedef struct schema_set {
     format_def *formats;
     size_t n;
+    loader_def *loaders;
+    size_t nloaders;
     arena mem;
     datactx *cx; /* data errors go to cx->errs */
     map_schema **maps; /* every map schema, for freeing */
@@ -120,6 +155,11 @@ int schema_set_load(schema_set *ss, datactx *cx);
 void schema_set_free(schema_set *ss);
 
 format_def *schema_find_format(schema_set *ss, const char *name);
+const loader_def *schema_find_loader(const schema_set *ss, const char *name);
+/* The format's command called `name` (or one of its aliases), or NULL. */
+const command_def *schema_find_command(const format_def *f, const char *name, size_t len);
+/* Whether key ks is known to command c (a key without a command list is). */
+bool schema_key_for_command(const key_schema *ks, const command_def *c);
 /* Loads a format's key schema (and the schemas it inherits). Returns -1 on
  * data errors. */
 int schema_load_format(schema_set *ss, format_def *f);

@@ -23,6 +23,7 @@ typedef struct vctx {
     diag_list *dl;
     const doc_node *root;
     const doc_node *plugins; /* axolotl `plugins:` list */
+    const command_def *cmd;
     int depth;
 } vctx;
 
@@ -176,6 +177,8 @@ static const char *have_name(unsigned have, const doc_node *n, const scalar_valu
 
 static const char *loader_phrase(const format_def *f)
 {
+    if (f->ld && f->ld->title)
+        return f->ld->title;
     switch (f->typing) {
     case TYPING_YAML11:
         return "PyYAML (YAML 1.1)";
@@ -616,6 +619,37 @@ static void check_key_status(vctx *v, const map_schema *ms, const key_schema *ks
     }
 }
 
+static void report_missing(vctx *v, const doc_node *map, const char *name, const key_schema *ks)
+{
+    diag *d;
+    if (map == v->root && v->cmd)
+        d = diag_add(v->dl, v->src, "missing-key", SEV_ERROR, map->start, map->start + 1,
+                     "required key '%s' is missing: %s reads it", name, v->cmd->title);
+    else
+        d = diag_add(v->dl, v->src, "missing-key", SEV_ERROR, map->start, map->start + 1,
+                     "required key '%s' is missing", name);
+    if (ks && ks->doc)
+        diag_set_help(v->dl, d, "%s: %s", name, ks->doc);
+}
+
+/* A key of the format that only other commands read: the one reading this
+ * file treats it as any unknown key. */
+static void report_other_command(vctx *v, const map_schema *ms, const key_schema *ks,
+                                 const doc_pair *p)
+{
+    const command_def *c = ks->ncommands ? schema_find_command(v->fmt, ks->commands[0],
+                                                               strlen(ks->commands[0]))
+                                         : NULL;
+    severity sev = ms->unknown == SEV_OFF ? SEV_WARNING : ms->unknown;
+    diag *d = diag_add(v->dl, v->src, "unknown-key", sev, p->key->start, p->key->end,
+                       "'%s' is read only by %s, not by %s: %s", ks->name,
+                       c ? c->title : ks->commands[0], v->cmd ? v->cmd->title : v->fmt->title,
+                       sev == SEV_ERROR ? "the trainer refuses unknown keys at start-up"
+                                        : "the setting has no effect here");
+    diag_set_help(v->dl, d, "run it with %s (or say so with --command %s)",
+                  c ? c->title : ks->commands[0], ks->commands[0]);
+}
+
 static void walk_map(vctx *v, const map_schema *ms, const doc_node *map, const char *where)
 {
     (void)where;
@@ -632,27 +666,36 @@ static void walk_map(vctx *v, const map_schema *ms, const doc_node *map, const c
                 report_unknown(v, ms, p, at_root);
             continue;
         }
+        if (!schema_key_for_command(ks, v->cmd)) {
+            if (!p->merged)
+                report_other_command(v, ms, ks, p);
+            continue;
+        }
         if (!p->merged)
             check_key_status(v, ms, ks, map, p);
         check_value(v, ks, p->value);
     }
+    if (at_root && v->cmd) {
+        for (size_t i = 0; i < v->cmd->nrequired; i++) {
+            const char *name = v->cmd->required[i];
+            if (!doc_map_pair(map, name, strlen(name)))
+                report_missing(v, map, name, schema_key(ms, name, strlen(name)));
+        }
+        return;
+    }
     for (size_t i = 0; i < ms->n; i++) {
         const key_schema *ks = ms->order[i];
-        if (ks->required && !doc_map_pair(map, ks->name, strlen(ks->name))) {
-            diag *d = diag_add(v->dl, v->src, "missing-key", SEV_ERROR, map->start,
-                               map->start + 1, "required key '%s' is missing", ks->name);
-            if (ks->doc)
-                diag_set_help(v->dl, d, "%s: %s", ks->name, ks->doc);
-        }
+        if (ks->required && !doc_map_pair(map, ks->name, strlen(ks->name)))
+            report_missing(v, map, ks->name, ks);
     }
 }
 
-void validate_document(schema_set *ss, format_def *fmt, const doc_node *root,
-                       const srcfile *src, diag_list *dl)
+void validate_document(schema_set *ss, format_def *fmt, const command_def *cmd,
+                       const doc_node *root, const srcfile *src, diag_list *dl)
 {
     if (!root || root->kind != DOC_MAP || !fmt->root)
         return;
-    vctx v = {.ss = ss, .fmt = fmt, .src = src, .dl = dl, .root = root};
+    vctx v = {.ss = ss, .fmt = fmt, .cmd = cmd, .src = src, .dl = dl, .root = root};
     v.plugins = doc_map_get(root, "plugins");
     walk_map(&v, fmt->root, root, "");
 }

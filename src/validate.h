@@ -13,7 +13,10 @@
 #include "doc.h"
 #include "schema.h"
 
-void validate_document(schema_set *ss, format_def *fmt, const doc_node *root,
-                       const srcfile *src, diag_list *dl);
+/* cmd: the command that will read the file (its required keys replace the
+ * schema's top-level `required` marks; keys of other commands are unknown to
+ * it), or NULL. */
+void validate_document(schema_set *ss, format_def *fmt, const command_def *cmd,
+                       const doc_node *root, const srcfile *src, diag_list *dl);
 
 #endif
