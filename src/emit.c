@@ -123,12 +123,14 @@ static void text_file(emitter *e, const emit_file_info *info, const diag *items,
     if (e->o.show_format && info->format) {
         fprintf(e->o.out, "%s: %s (%s confidence)\n", info->src->path, info->format,
                 info->confidence ? info->confidence : "?");
+        const char *how = info->command_how ? info->command_how : "default";
+        const char *the = how[0] == '-' ? "" : "the ";
         if (info->command && info->command_line)
-            fprintf(e->o.out, "%s: command %s (from the %s, line %zu)\n", info->src->path,
-                    info->command, info->command_how, info->command_line);
+            fprintf(e->o.out, "%s: command %s (from %s%s, line %zu)\n", info->src->path,
+                    info->command, the, how, info->command_line);
         else if (info->command)
-            fprintf(e->o.out, "%s: command %s (from the %s)\n", info->src->path, info->command,
-                    info->command_how);
+            fprintf(e->o.out, "%s: command %s (from %s%s)\n", info->src->path, info->command,
+                    the, how);
     } else if (!e->o.quiet && info->format && info->confidence &&
                (strcmp(info->confidence, "low") == 0 || strcmp(info->confidence, "medium") == 0)) {
         /* a guess from few keys: say which format the findings assume */

@@ -33,6 +33,31 @@ static int score_format(const format_def *f, const doc_node *root)
     return s;
 }
 
+/* A short file that no format claims outright: the first format with a
+ * `minimal` key present that knows every top-level key (a TrainingArguments
+ * file with output_dir and a learning rate). Loads the candidate's schema. */
+static format_def *detect_minimal(schema_set *ss, const doc_node *root)
+{
+    if (root->n < 2)
+        return NULL;
+    for (size_t i = 0; i < ss->n; i++) {
+        format_def *f = &ss->formats[i];
+        bool hit = false;
+        for (size_t k = 0; k < f->nminimal && !hit; k++)
+            hit = doc_map_get(root, f->minimal[k]) != NULL;
+        if (!hit || schema_load_format(ss, f) != 0 || !f->root)
+            continue;
+        bool all_known = true;
+        for (size_t k = 0; k < root->n && all_known; k++) {
+            const doc_node *key = root->u.pairs[k].key;
+            all_known = key->kind == DOC_SCALAR && schema_key(f->root, key->text, key->len);
+        }
+        if (all_known)
+            return f;
+    }
+    return NULL;
+}
+
 format_def *lint_detect(schema_set *ss, const doc_node *root, int *score, format_def **runner,
                         const char **confidence)
 {
@@ -61,8 +86,14 @@ format_def *lint_detect(schema_set *ss, const doc_node *root, int *score, format
             ss2 = s;
         }
     }
-    if (!best || bs < 3)
-        return NULL;
+    if (!best || bs < 3) {
+        format_def *m = detect_minimal(ss, root);
+        if (m) {
+            *score = bs > 0 ? bs : 0;
+            *confidence = "low";
+        }
+        return m;
+    }
     *score = bs;
     *runner = second && ss2 >= 3 ? second : NULL;
     int margin = bs - (ss2 > 0 ? ss2 : 0);
@@ -432,12 +463,15 @@ static void apply_duplicate_policy(const format_def *f, const srcfile *src, diag
         if (d->src != src || strcmp(d->rule, "duplicate-key") != 0)
             continue;
         d->sev = SEV_ERROR;
+        const char *key = src->data + d->start;
         size_t klen = d->end - d->start;
+        if (klen >= 2 && (key[0] == '"' || key[0] == '\'') && key[klen - 1] == key[0])
+            key++, klen -= 2; /* a quoted key: name it without its quotes */
         char msg[400];
         snprintf(msg, sizeof msg,
                  "duplicate key '%.*s': %s raises on a key written twice, so the job does "
                  "not start",
-                 (int)(klen > 200 ? 200 : klen), src->data + d->start, f->ld->title);
+                 (int)(klen > 200 ? 200 : klen), key, f->ld->title);
         d->message = diag_strdup(dl, msg);
     }
 }

@@ -79,7 +79,7 @@ const loader_def *schema_find_loader(const schema_set *ss, const char *name)
 static const char *const format_fields[] = {"name",   "title", "schema", "loader",  "extends",
                                             "detect", "job",   "setters", NULL};
 static const char *const setter_fields[] = {"key", "map", NULL};
-static const char *const detect_fields[] = {"strong", "support", "anti", NULL};
+static const char *const detect_fields[] = {"strong", "support", "anti", "minimal", NULL};
 static const char *const schema_top_fields[] = {"format", "inherits", "unknown_keys",
                                                 "unknown_keys_unmatched", "command_header",
                                                 "commands", "keys", NULL};
@@ -190,6 +190,7 @@ int schema_set_load(schema_set *ss, datactx *cx)
             f->strong = data_strlist(cx, df, det, "strong", &f->nstrong);
             f->support = data_strlist(cx, df, det, "support", &f->nsupport);
             f->anti = data_strlist(cx, df, det, "anti", &f->nanti);
+            f->minimal = data_strlist(cx, df, det, "minimal", &f->nminimal);
         }
         if (parse_job_map(ss, df, f, doc_map_get(fm, "job")) != 0)
             rc = -1;

@@ -120,6 +120,10 @@ typedef struct format_def {
     coercion coerce;
     const char **strong, **support, **anti;
     size_t nstrong, nsupport, nanti;
+    /* a file with one of these keys and no key this format does not know is
+     * taken for it (low confidence) when no format scores enough */
+    const char **minimal;
+    size_t nminimal;
     job_map *job;
     size_t njob;
     job_setter *setters;

@@ -23,7 +23,7 @@ if [ $rc -gt 1 ]; then
 fi
 find . -name '*.yaml' -o -name '*.yml' -o -name '*.json' | sed 's|^\./||' | sort >"$tmp/files"
 # detected formats: "path: fmt (... confidence)"
-sed -n 's/^\(.*\): \([a-z0-9]*\) ([a-z]* confidence)$/\1 \2/p' "$tmp/out" | sort >"$tmp/detected"
+sed -n 's/^\(.*\): \([a-z0-9-]*\) ([a-z]* confidence)$/\1 \2/p' "$tmp/out" | sort >"$tmp/detected"
 awk 'NR==FNR { if ($0 !~ /^#/ && NF >= 2) { pre[++n] = $1; fmt[n] = $2 } next }
      { want = "none"; for (i = 1; i <= n; i++) if (index($0, pre[i]) == 1) { want = fmt[i]; break }
        print $0, want }' "$EXP/formats.txt" "$tmp/files" | sort >"$tmp/want-formats"
