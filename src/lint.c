@@ -160,6 +160,8 @@ static void node_value(lintfile *lf, const doc_node *n, const void *origin_doc, 
     out->origin_doc = origin_doc;
 }
 
+static const char *file_header(lintfile *lf);
+
 static void lint_resolve(void *ud, int ns, const char *path, value *out)
 {
     lintfile *lf = ud;
@@ -197,6 +199,10 @@ static void lint_resolve(void *ud, int ns, const char *path, value *out)
             *out = value_str(lf->cmd->name, strlen(lf->cmd->name));
         else if (strcmp(path, "mode") == 0 && lf->cmd)
             *out = value_str(lf->cmd->mode, strlen(lf->cmd->mode));
+        else if (strcmp(path, "header") == 0) {
+            const char *h = file_header(lf);
+            *out = value_str(h, strlen(h));
+        }
         else
             *out = value_missing();
         return;
@@ -303,6 +309,34 @@ static void load_deepspeed(engine *eng, lintfile *lf, const lint_opts *o, diag_l
 }
 
 /* ---- the command that reads the file ---------------------------------- */
+
+/* The comment lines among the file's first 80 lines, one per line, without
+ * their '#': launch instructions ("tune run --nproc_per_node 8 ...") live
+ * there. Kept in the lintfile's arena. */
+static const char *file_header(lintfile *lf)
+{
+    if (lf->header)
+        return lf->header;
+    strbuf sb = {0};
+    const char *p = lf->src->data, *end = p + (lf->src->len < 8192 ? lf->src->len : 8192);
+    for (size_t ln = 1; p && p < end && ln <= 80; ln++) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = eol ? eol : end;
+        const char *t = p;
+        while (t < stop && (*t == ' ' || *t == '\t'))
+            t++;
+        if (t < stop && *t == '#') {
+            sb_add(&sb, t + 1, (size_t)(stop - t - 1));
+            sb_putc(&sb, '\n');
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    lf->header = arena_strndup(&lf->mem, sb.buf ? sb.buf : "", sb.len);
+    sb_free(&sb);
+    return lf->header;
+}
 
 /* A recipe named in a header comment, as torchtune's configs carry it
  * ("tune run --nproc_per_node 8 lora_finetune_distributed --config ..."):

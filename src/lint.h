@@ -32,6 +32,8 @@ typedef struct lintfile {
     const command_def *cmd;
     const char *cmd_how;
     size_t cmd_line; /* 1-based line of the header comment naming it, or 0 */
+    /* the comment lines among the file's first 80 (file.header), built on first use */
+    const char *header;
     /* the DeepSpeed config the file points at */
     srcfile *ds_src;
     doc ds_doc;

@@ -10,7 +10,7 @@ static const char *const gpu_names[] = {GPU_FIELDS(NAME) NULL};
 static const char *const mem_names[] = {MEM_FIELDS(NAME) NULL};
 static const char *const time_names[] = {TIME_FIELDS(NAME) NULL};
 static const char *const data_names[] = {DATA_FIELDS(NAME) NULL};
-static const char *const file_names[] = {"path", "name", "dir", "format", "command", "mode", NULL};
+static const char *const file_names[] = {"path", "name", "dir", "format", "command", "mode", "header", NULL};
 #undef NAME
 
 const expr_ns all_namespaces[NS_COUNT] = {
