@@ -53,7 +53,8 @@ static void usage_check(FILE *f)
           "                         llamafactory-v1, torchtune, modelforge, deepspeed,\n"
           "                         accelerate, litgpt, h2o)\n"
           "  --command NAME         the command that will read the files: a torchtune recipe\n"
-          "                         (--recipe), a LLaMA-Factory subcommand (train, chat,\n"
+          "                         (--recipe), a TRL trainer (--trainer: sft, dpo, grpo, ...),\n"
+          "                         a LLaMA-Factory subcommand (train, chat,\n"
           "                         export, eval); default: from the header comment or keys\n"
           "  -f, --format FMT       text (default), json, sarif or github\n"
           "  --fail-on SEV          exit 1 on findings at or above error (default), warning or info\n"
@@ -98,6 +99,7 @@ static int parse_opts(int argc, char **argv, check_opts *o)
         {"as", required_argument, NULL, 'A'},
         {"command", required_argument, NULL, 'K'},
         {"recipe", required_argument, NULL, 'K'},
+        {"trainer", required_argument, NULL, 'K'},
         {"format", required_argument, NULL, 'f'},
         {"fail-on", required_argument, NULL, 'F'},
         {"max-warnings", required_argument, NULL, 'W'},
