@@ -7,6 +7,8 @@
  *   fail-on: SEVERITY    exclude: [GLOB]      rules-dirs: [DIR] (relative to the file)
  *   ignore: {GLOB: [RULE-ID]}                 per-file ignores (JSON has no comments)
  *   price-per-hour: USD  max-file-size: BYTES
+ *   roots: [DIR]         more folders referenced files may be read from
+ *                        (relative to the file; see project.h)
  */
 #ifndef TRAINLINT_CONFIG_H
 #define TRAINLINT_CONFIG_H
@@ -38,6 +40,8 @@ typedef struct project_config {
     size_t nrules_dirs;
     file_ignore *ignores;
     size_t nignores;
+    const char **roots; /* extra project roots, absolute or relative to dir, as written */
+    size_t nroots;
 } project_config;
 
 typedef struct config_cache {
