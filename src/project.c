@@ -32,73 +32,69 @@ static void parent(char *p)
         *slash = '\0';
 }
 
-static bool resolve(const char *path, char *out, int *links)
-{
-    if (!*path)
-        return false;
-    if (realpath(path, out))
-        return true;
-    /* split into folder and last component, ignoring trailing slashes */
-    char buf[PATH_MAX];
-    if (strlen(path) >= sizeof buf)
-        return false;
-    strcpy(buf, path);
-    size_t n = strlen(buf);
-    while (n > 1 && buf[n - 1] == '/')
-        buf[--n] = '\0';
-    char *slash = strrchr(buf, '/');
-    const char *base;
-    char dir[PATH_MAX];
-    if (!slash) {
-        strcpy(dir, ".");
-        base = buf;
-    } else {
-        *slash = '\0';
-        strcpy(dir, slash == buf ? "/" : buf);
-        base = slash + 1;
-    }
-    if (strcmp(base, "/") == 0 || !*base) /* "/" itself always resolves */
-        return false;
-    char d[PATH_MAX];
-    if (!resolve(dir, d, links))
-        return false;
-    if (strcmp(base, ".") == 0) {
-        strcpy(out, d);
-        return true;
-    }
-    if (strcmp(base, "..") == 0) {
-        parent(d);
-        strcpy(out, d);
-        return true;
-    }
-    char joined[PATH_MAX];
-    if (!join(joined, d, base))
-        return false;
-    struct stat st;
-    if (lstat(joined, &st) == 0 && S_ISLNK(st.st_mode)) {
-        /* a dangling (or unreadable) link: follow it where it points */
-        if (++*links > MAX_LINKS)
-            return false;
-        char target[PATH_MAX];
-        ssize_t k = readlink(joined, target, sizeof target - 1);
-        if (k <= 0)
-            return false;
-        target[k] = '\0';
-        char next[PATH_MAX];
-        if (target[0] == '/')
-            strcpy(next, target);
-        else if (!join(next, d, target))
-            return false;
-        return resolve(next, out, links);
-    }
-    strcpy(out, joined);
-    return true;
-}
-
+/* Walks the path one component at a time from "/" (or the working
+ * directory), following every symlink met on the way (a dangling one too)
+ * and applying ".." to the folder reached, so the result is realpath's for
+ * a path that exists. Iterative, with fixed buffers: a long hostile path
+ * costs no stack. */
 bool project_resolve(const char *path, char *out)
 {
+    char rest[2 * PATH_MAX]; /* components still to walk */
+    char cur[PATH_MAX];      /* the folder reached so far */
+    if (!*path || strlen(path) >= sizeof rest)
+        return false;
+    if (path[0] == '/')
+        strcpy(cur, "/");
+    else if (!getcwd(cur, sizeof cur))
+        return false;
+    strcpy(rest, path);
+    size_t pos = 0;
     int links = 0;
-    return resolve(path, out, &links);
+    for (;;) {
+        while (rest[pos] == '/')
+            pos++;
+        if (!rest[pos])
+            break;
+        size_t len = strcspn(rest + pos, "/");
+        char comp[PATH_MAX];
+        if (len >= sizeof comp)
+            return false;
+        memcpy(comp, rest + pos, len);
+        comp[len] = '\0';
+        pos += len;
+        if (strcmp(comp, ".") == 0)
+            continue;
+        if (strcmp(comp, "..") == 0) {
+            parent(cur);
+            continue;
+        }
+        char cand[PATH_MAX];
+        if (!join(cand, cur, comp))
+            return false;
+        struct stat st;
+        if (lstat(cand, &st) == 0 && S_ISLNK(st.st_mode)) {
+            if (++links > MAX_LINKS)
+                return false;
+            char target[PATH_MAX];
+            ssize_t k = readlink(cand, target, sizeof target - 1);
+            if (k <= 0)
+                return false;
+            target[k] = '\0';
+            /* walk the target, then what was left after the link */
+            char next[2 * PATH_MAX];
+            int n = snprintf(next, sizeof next, "%s/%s", target, rest + pos);
+            if (n < 0 || (size_t)n >= sizeof next)
+                return false;
+            strcpy(rest, next);
+            pos = 0;
+            if (target[0] == '/')
+                strcpy(cur, "/");
+            continue;
+        }
+        strcpy(cur, cand); /* a folder, a file, or a name that does not exist */
+    }
+    strcpy(out, cur);
+    return true;
 }
 
 static bool under(const char *dir, const char *real)

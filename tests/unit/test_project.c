@@ -103,6 +103,17 @@ static void test_resolve(void **state)
     snprintf(want, sizeof want, "%s/shared/zero2.json", T);
     assert_string_equal(out, want);
     assert_false(project_resolve("", out));
+    /* a long path of missing folders costs no stack; a link loop ends */
+    char longp[4000];
+    for (size_t i = 0; i + 2 < sizeof longp; i += 2)
+        memcpy(longp + i, "a/", 2);
+    longp[sizeof longp - 2] = 'x';
+    longp[sizeof longp - 1] = '\0';
+    assert_true(project_resolve(longp, out));
+    assert_int_equal(strncmp(out, T, strlen(T)), 0);
+    link_to("loop2", "loop1");
+    link_to("loop1", "loop2");
+    assert_false(project_resolve("loop1/x.json", out));
 }
 
 static void test_git_root(void **state)
