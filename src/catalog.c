@@ -925,6 +925,12 @@ bool catalog_find_model(const catalog *c, const char *id, model_info *out, arena
         }
         free(cfg);
     }
+    return catalog_lookup_model(c, id, out, a, err);
+}
+
+bool catalog_lookup_model(const catalog *c, const char *id, model_info *out, arena *a, char **err)
+{
+    *err = NULL;
     /* litgpt checkpoint folders and local mirrors keep the hub id at the end */
     const char *name = id;
     if (str_starts(name, "checkpoints/"))

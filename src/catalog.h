@@ -89,6 +89,10 @@ bool catalog_gpu_ambiguous(const catalog *c, const char *query);
  * model live in `a`. */
 bool catalog_find_model(const catalog *c, const char *id, model_info *out, arena *a,
                         char **err);
+/* The same without the local directory: for ids from a config whose local
+ * files trainlint may not read (they lie outside the project). */
+bool catalog_lookup_model(const catalog *c, const char *id, model_info *out, arena *a,
+                          char **err);
 
 /* Parameters implied by a shape (embeddings, attention, MLP or experts,
  * norms, untied head), for config.json models and the catalog self-check. */

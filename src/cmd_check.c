@@ -555,6 +555,7 @@ int cmd_check(int argc, char **argv)
         diag_list_init(&dl, 1000);
         char *err = NULL;
         lint_opts lo = o.lint;
+        lo.project = pc;
         if (pc && pc->max_file_size > 0 && o.lint.max_file_size == (8u << 20))
             /* a double from the settings file: a huge one means no limit (the cast of
              * a value past SIZE_MAX is undefined, and gave 0 on x86-64) */

@@ -954,7 +954,7 @@ static int prepare(est_state *s, const char *cmd, bool need_gpu)
             return EXIT_TROUBLE;
         }
     if (o->file) {
-        lint_opts lo = {.max_file_size = 8u << 20, .explicit_path = true};
+        lint_opts lo = {.max_file_size = 8u << 20, .explicit_path = true, .project = s->pc};
         char *err = NULL;
         s->lf = lint_path(&s->eng, o->file, &lo, &s->dl, &err);
         if (!s->lf) {
@@ -982,6 +982,9 @@ static int prepare(est_state *s, const char *cmd, bool need_gpu)
         for (size_t i = 0; i < s->dl.n; i++)
             errors += s->dl.items[i].sev == SEV_ERROR && !s->dl.items[i].suppressed &&
                       strcmp(s->dl.items[i].rule, "does-not-fit-gpu") != 0;
+        for (size_t i = 0; i < s->dl.n && !o->json; i++)
+            if (strcmp(s->dl.items[i].rule, "reference-outside-project") == 0)
+                fprintf(stderr, "note: %s\n", s->dl.items[i].message);
         if (errors && !o->json)
             fprintf(stderr,
                     "note: %s has %zu error%s ('trainlint check %s' lists them); estimating "

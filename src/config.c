@@ -13,7 +13,7 @@
 
 static const char *const config_fields[] = {"rules",   "gpu",       "gpus",          "fail-on",
                                             "exclude", "rules-dirs", "ignore",       "price-per-hour",
-                                            "max-file-size", "command", NULL};
+                                            "max-file-size", "command", "roots", NULL};
 
 void config_cache_init(config_cache *cc, datactx *cx)
 {
@@ -88,6 +88,7 @@ static project_config *parse_config(config_cache *cc, const char *path)
     }
     pc->exclude = data_strlist(cx, df, root, "exclude", &pc->nexclude);
     pc->rules_dirs = data_strlist(cx, df, root, "rules-dirs", &pc->nrules_dirs);
+    pc->roots = data_strlist(cx, df, root, "roots", &pc->nroots);
     const doc_node *ign = doc_map_get(root, "ignore");
     if (ign) {
         if (ign->kind != DOC_MAP) {

@@ -9,6 +9,8 @@
  *   price-per-hour: USD  max-file-size: BYTES
  *   command: NAME        the command that reads the configs (a torchtune recipe,
  *                        a LLaMA-Factory subcommand), as --command
+ *   roots: [DIR]         more folders referenced files may be read from
+ *                        (relative to the file; see project.h)
  */
 #ifndef TRAINLINT_CONFIG_H
 #define TRAINLINT_CONFIG_H
@@ -41,6 +43,8 @@ typedef struct project_config {
     size_t nrules_dirs;
     file_ignore *ignores;
     size_t nignores;
+    const char **roots; /* extra project roots, absolute or relative to dir, as written */
+    size_t nroots;
 } project_config;
 
 typedef struct config_cache {

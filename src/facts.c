@@ -8,6 +8,7 @@
 #include "lint.h"
 #include "ns.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -145,27 +146,35 @@ void facts_job(const lintfile *lf, const model_info *m, double gpus, est_job *j,
 }
 
 /* The dataset: --dataset, else the config's dataset setting when it names a
- * local JSON/JSONL file (relative to the working directory, then to the
- * config's folder). Hub ids and other formats are not read. */
-static void facts_dataset(lintfile *lf, const facts_opts *o, lint_extra *x, const est_params *p)
+ * local JSON/JSONL file inside the project (relative to the working
+ * directory, then to the config's folder). Hub ids and other formats are not
+ * read; a file outside the project is named in a finding and not read. */
+static void facts_dataset(lintfile *lf, const facts_opts *o, lint_extra *x, const est_params *p,
+                          diag_list *dl)
 {
     const char *path = o->dataset;
-    char buf[4096];
     if (!path) {
+        const value *dv = &lf->job.f[JF_DATASET];
         const char *d = job_str(&lf->job, JF_DATASET, NULL, &lf->mem);
         if (!d || !dataset_is_local_file(d))
             goto size_only;
-        if (access(d, R_OK) == 0) {
-            path = d;
-        } else if (d[0] != '/' && lf->src && lf->src->path) {
-            const char *slash = strrchr(lf->src->path, '/');
-            if (slash) {
-                snprintf(buf, sizeof buf, "%.*s/%s", (int)(slash - lf->src->path),
-                         lf->src->path, d);
-                if (access(buf, R_OK) == 0)
-                    path = buf;
-            }
+        char *display = NULL, *real = NULL;
+        ref_result rr =
+            project_find_ref(&lf->roots, d, REF_FROM_CWD | REF_FROM_CONFIG, &display, &real);
+        if (rr == REF_OUTSIDE && dv->origin && dv->origin_doc == &lf->d) {
+            diag *g = diag_add(dl, lf->src, "reference-outside-project", SEV_WARNING,
+                               dv->origin->start, dv->origin->end,
+                               "the dataset '%s' is outside the project; trainlint does not read "
+                               "files outside it, so its length statistics are not used",
+                               d);
+            diag_set_help(dl, g, "keep the file in the repository, list its folder under "
+                                 "`roots:` in .trainlint.yaml, or pass --dataset to "
+                                 "'trainlint estimate'");
         }
+        if (rr == REF_FOUND)
+            path = arena_strdup(&lf->mem, display);
+        free(display);
+        free(real);
         if (!path)
             goto size_only;
     }
@@ -190,6 +199,39 @@ static void facts_dataset(lintfile *lf, const facts_opts *o, lint_extra *x, cons
 size_only:
     if (o->samples > 0)
         x->samples = o->samples;
+}
+
+/* Whether the model id may be read as a local path (a folder with a
+ * config.json, or the file itself): only inside the project, and a relative
+ * id only when the working directory is in it. An id that leads out of the
+ * project gets a finding; its shape then comes from the catalog or its name. */
+static bool model_local_ok(lintfile *lf, const char *id, const value *mv, diag_list *dl)
+{
+    char cwd[PATH_MAX];
+    if (id[0] != '/' && (!getcwd(cwd, sizeof cwd) || !project_contains(&lf->roots, cwd)))
+        return false;
+    char real[PATH_MAX];
+    bool inside = project_resolve(id, real) && project_contains(&lf->roots, real);
+    struct stat st;
+    if (inside && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+        char *cfg = xasprintf("%s/config.json", real);
+        char rc[PATH_MAX];
+        inside = project_resolve(cfg, rc) && project_contains(&lf->roots, rc);
+        free(cfg);
+    }
+    if (inside)
+        return true;
+    if (mv->origin && mv->origin_doc == &lf->d) {
+        diag *d = diag_add(dl, lf->src, "reference-outside-project", SEV_INFO, mv->origin->start,
+                           mv->origin->end,
+                           "the model path '%s' is outside the project; trainlint does not read "
+                           "files outside it, so the model's shape comes from the catalog or its "
+                           "name",
+                           id);
+        diag_set_help(dl, d, "list the models' folder under `roots:` in .trainlint.yaml to read "
+                             "its config.json");
+    }
+    return false;
 }
 
 void facts_compute(struct engine *eng, lintfile *lf, const facts_opts *o, diag_list *dl)
@@ -218,7 +260,10 @@ void facts_compute(struct engine *eng, lintfile *lf, const facts_opts *o, diag_l
     if (mv->kind == V_STR && mv->slen) {
         char *id = arena_strndup(&lf->mem, mv->s, mv->slen);
         char *err = NULL;
-        if (catalog_find_model(cat, id, &x->model, &lf->mem, &err)) {
+        bool found = model_local_ok(lf, id, mv, dl)
+                         ? catalog_find_model(cat, id, &x->model, &lf->mem, &err)
+                         : catalog_lookup_model(cat, id, &x->model, &lf->mem, &err);
+        if (found) {
             x->has_model = true;
             if (x->model.guess && mv->origin && x->gpu) {
                 diag *d = diag_add(dl, lf->src, "model-size-guessed", SEV_INFO, mv->origin->start,
@@ -249,7 +294,7 @@ void facts_compute(struct engine *eng, lintfile *lf, const facts_opts *o, diag_l
     }
     x->job = j;
     x->has_estimate = true;
-    facts_dataset(lf, o, x, &cat->est);
+    facts_dataset(lf, o, x, &cat->est, dl);
     double tps = 0;
     if (x->has_data) {
         dataset_apply_seq_len(&x->data, j.seq_len);

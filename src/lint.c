@@ -234,75 +234,143 @@ void lint_env(lintfile *lf, struct engine *eng, expr_env *env, arena *scratch)
 
 /* ---- the referenced DeepSpeed config ----------------------------------- */
 
-static char *find_ds_file(const char *cfg_path, const char *ref)
+/* Why a referenced file did not load, from the first error the loader gave,
+ * in words that hold none of its bytes: the loader's own messages may quote
+ * the file (a character, a token), so they are never shown for it. */
+static void describe_load_failure(const diag_list *tmp, const srcfile *src, strbuf *sb)
 {
-    struct stat st;
-    if (ref[0] == '/')
-        return stat(ref, &st) == 0 && S_ISREG(st.st_mode) ? xstrdup(ref) : NULL;
-    /* the launch directory first, then the config's folder and its parents
-     * (the trainer usually runs from the repository root) */
-    if (stat(ref, &st) == 0 && S_ISREG(st.st_mode))
-        return xstrdup(ref);
-    char dir[PATH_MAX];
-    if (!realpath(cfg_path, dir))
-        return NULL;
-    char *slash = strrchr(dir, '/');
-    while (slash) {
-        *slash = '\0';
-        char *cand = xasprintf("%s/%s", *dir ? dir : "", ref);
-        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode))
-            return cand;
-        free(cand);
-        slash = strrchr(dir, '/');
+    const diag *e = NULL;
+    for (size_t i = 0; i < tmp->n && !e; i++)
+        if (tmp->items[i].sev == SEV_ERROR)
+            e = &tmp->items[i];
+    const char *lang = src->is_json ? "JSON" : "YAML";
+    if (!e) {
+        sb_printf(sb, "is not valid %s", lang);
+        return;
     }
-    return NULL;
+    if (strcmp(e->rule, "limit-file-size") == 0) {
+        sb_printf(sb, "is larger than the file size limit (%zu bytes)", src->size_limit);
+        return;
+    }
+    if (str_starts(e->rule, "limit-"))
+        sb_puts(sb, "exceeds trainlint's loader limits (nesting, nodes or aliases)");
+    else if (strcmp(e->rule, "multiple-documents") == 0)
+        sb_puts(sb, "holds more than one document");
+    else if (str_starts(e->message, "NUL byte") || strstr(e->message, "UTF-8") ||
+             strstr(e->message, "UTF-16"))
+        sb_puts(sb, "is binary or not UTF-8 text");
+    else
+        sb_printf(sb, "is not valid %s", lang);
+    if (src->len) {
+        size_t line = src_line_of(src, e->start);
+        sb_printf(sb, " (line %zu, column %zu)", line + 1, src_col(src, e->start, COL_CODEPOINT) + 1);
+    }
+}
+
+/* The file named by `deepspeed:` (HF, TRL, axolotl, LLaMA-Factory, ...) or by
+ * accelerate's deepspeed_config.deepspeed_config_file. */
+static bool deepspeed_ref(lintfile *lf, value *ref)
+{
+    lint_resolve(lf, NS_CFG, "deepspeed", ref);
+    if (ref->kind != V_STR)
+        lint_resolve(lf, NS_CFG, "deepspeed_config.deepspeed_config_file", ref);
+    return ref->kind == V_STR && ref->slen > 0 && ref->origin;
+}
+
+static void drop_ds(lintfile *lf)
+{
+    doc_free(&lf->ds_doc);
+    memset(&lf->ds_doc, 0, sizeof lf->ds_doc);
+    src_free(lf->ds_src);
+    lf->ds_src = NULL;
+    lf->has_ds = false;
 }
 
 static void load_deepspeed(engine *eng, lintfile *lf, const lint_opts *o, diag_list *dl)
 {
     value ref;
-    lint_resolve(lf, NS_CFG, "deepspeed", &ref);
-    if (ref.kind != V_STR || ref.slen == 0 || !ref.origin)
+    if (!deepspeed_ref(lf, &ref))
         return;
-    /* accelerate-style configs name the file elsewhere */
     char *name = xstrndup(ref.s, ref.slen);
     if (!str_ends(name, ".json") && !str_ends(name, ".yaml") && !str_ends(name, ".yml")) {
+        free(name); /* an inline JSON string or a dict: nothing to read */
+        return;
+    }
+    if (!lf->src->on_disk) {
         free(name);
         return;
     }
-    char *path = lf->src->on_disk ? find_ds_file(lf->src->path, name) : NULL;
-    if (!path) {
-        diag *d = diag_add(dl, lf->src, "deepspeed-config-not-found", SEV_INFO, ref.origin->start,
-                           ref.origin->end,
-                           "cannot find the DeepSpeed config '%s' (looked in the working "
-                           "directory and the config's folder and its parents); its ZeRO "
-                           "settings are not checked or estimated",
+    char *display = NULL, *real = NULL;
+    ref_result rr = project_find_ref(&lf->roots, name,
+                                     REF_FROM_CWD | REF_FROM_CONFIG | REF_FROM_PARENTS, &display,
+                                     &real);
+    size_t rs = ref.origin->start, re = ref.origin->end;
+    if (rr == REF_OUTSIDE) {
+        diag *d = diag_add(dl, lf->src, "reference-outside-project", SEV_WARNING, rs, re,
+                           "the DeepSpeed config '%s' is outside the project; trainlint does not "
+                           "read files outside it, so its ZeRO settings are not checked or "
+                           "estimated",
                            name);
-        (void)d;
+        diag_set_help(dl, d, "keep the file in the repository, or list its folder under "
+                             "`roots:` in .trainlint.yaml");
         free(name);
         return;
     }
-    free(name);
-    char *err = NULL;
-    lf->ds_src = src_read(path, path, o->max_file_size, &err);
-    if (!lf->ds_src) {
-        diag_add(dl, lf->src, "deepspeed-config-not-found", SEV_WARNING, ref.origin->start,
-                 ref.origin->end, "%s", err);
-        free(err);
-        free(path);
+    if (rr == REF_MISSING) {
+        diag_add(dl, lf->src, "deepspeed-config-not-found", SEV_INFO, rs, re,
+                 "cannot find the DeepSpeed config '%s' (looked in the working directory and "
+                 "the config's folder and its parents, inside the project); its ZeRO settings "
+                 "are not checked or estimated",
+                 name);
+        free(name);
         return;
     }
-    bool first_time = engine_mark_checked(eng, path);
-    free(path);
+    char *err = NULL;
+    lf->ds_src = src_read(real, display, o->max_file_size, &err);
+    free(display);
+    if (!lf->ds_src) {
+        /* err names the file as found and the system's reason, nothing of its content */
+        diag_add(dl, lf->src, "deepspeed-config-not-found", SEV_WARNING, rs, re, "%s", err);
+        free(err);
+        free(real);
+        free(name);
+        return;
+    }
+    /* load privately first: the loader's findings may quote the file, and a
+     * file that is not a DeepSpeed config (a key, a binary, prose) must not
+     * be quoted anywhere */
     diag_list tmp;
     diag_list_init(&tmp, 0);
-    doc_load(&lf->ds_doc, lf->ds_src, NULL, first_time ? dl : &tmp);
-    lf->has_ds = !lf->ds_doc.failed && doc_root(&lf->ds_doc);
-    if (lf->ds_doc.failed)
-        diag_add(dl, lf->src, "deepspeed-config-invalid", SEV_ERROR, ref.origin->start,
-                 ref.origin->end, "the DeepSpeed config %s does not load (see its diagnostics)",
-                 lf->ds_src->path);
+    doc_load(&lf->ds_doc, lf->ds_src, NULL, &tmp);
+    const doc_node *root = lf->ds_doc.failed ? NULL : doc_root(&lf->ds_doc);
+    if (!root || root->kind != DOC_MAP) {
+        strbuf why = {0};
+        if (lf->ds_doc.failed || lf->ds_src->too_large)
+            describe_load_failure(&tmp, lf->ds_src, &why);
+        else
+            sb_printf(&why, "is not a DeepSpeed config (its top level is not a %s)",
+                      lf->ds_src->is_json ? "JSON object" : "mapping of settings");
+        diag *d = diag_add(dl, lf->src, "deepspeed-config-invalid", SEV_ERROR, rs, re,
+                           "the DeepSpeed config '%s' %s; DeepSpeed stops on it at start-up",
+                           name, why.buf ? why.buf : "does not load");
+        diag_set_help(dl, d, "run `trainlint %s` to see the problem in place", name);
+        sb_free(&why);
+        diag_list_free(&tmp);
+        drop_ds(lf);
+        free(real);
+        free(name);
+        return;
+    }
     diag_list_free(&tmp);
+    free(name);
+    bool first_time = engine_mark_checked(eng, real);
+    free(real);
+    if (first_time) {
+        /* it loads: its own findings (duplicate keys, ...) may show its lines */
+        doc_free(&lf->ds_doc);
+        doc_load(&lf->ds_doc, lf->ds_src, NULL, dl);
+    }
+    lf->has_ds = !lf->ds_doc.failed && doc_root(&lf->ds_doc);
     lf->ds_fmt = schema_find_format(&eng->ss, "deepspeed");
     if (lf->has_ds && first_time && lf->ds_fmt && schema_load_format(&eng->ss, lf->ds_fmt) == 0)
         validate_document(&eng->ss, lf->ds_fmt, NULL, doc_root(&lf->ds_doc), lf->ds_src, dl);
@@ -515,6 +583,7 @@ lintfile *lint_src(struct engine *eng, srcfile *src, const lint_opts *o, diag_li
     lintfile *lf = xcalloc(1, sizeof *lf);
     lf->src = src;
     lf->confidence = "none";
+    project_roots_find(&lf->roots, src->path, o->project);
     doc_limits lim = doc_default_limits;
     if (o->limits.max_depth)
         lim.max_depth = o->limits.max_depth;
@@ -594,6 +663,7 @@ void lintfile_free(lintfile *lf)
         src_free(lf->ds_src);
     }
     src_free(lf->src);
+    project_roots_free(&lf->roots);
     arena_free(&lf->mem);
     free(lf->extra);
     free(lf);

@@ -3,6 +3,10 @@
  * against its schema, load a referenced DeepSpeed file, build the job, and
  * run the rule packs and the estimator over it.
  *
+ * Referenced files are read only from inside the config's project
+ * (project.h); one that does not load is named in a finding on the
+ * reference, never quoted.
+ *
  * A lintfile owns everything about one input; its diagnostics go to the
  * caller's list (and keep pointers into the lintfile's sources, so the
  * lintfile must outlive their emission).
@@ -15,6 +19,7 @@
 #include "diag.h"
 #include "doc.h"
 #include "job.h"
+#include "project.h"
 #include "schema.h"
 
 struct engine;
@@ -39,6 +44,7 @@ typedef struct lintfile {
     doc ds_doc;
     bool has_ds;
     format_def *ds_fmt;
+    project_roots roots; /* where referenced files may be read from */
     job job;
     arena mem; /* job strings, scratch */
     struct lint_extra *extra; /* estimator/model/gpu state (owned) */
@@ -51,6 +57,7 @@ typedef struct lint_opts {
     bool explicit_path;      /* the user named this file (not found by a directory walk) */
     const char *display_path;/* for stdin */
     doc_limits limits;       /* zero fields take the defaults */
+    const struct project_config *project; /* the settings that apply (roots:), or NULL */
 } lint_opts;
 
 /* Reads and checks one file. Returns NULL when the path cannot be read

@@ -221,7 +221,8 @@ static void lint_doc(lsp_server *s, lsp_doc *d)
     if (pc && d->path && config_excludes(pc, d->path))
         return;
     lint_opts lo = {.max_file_size = max_file_size(pc),
-                    .explicit_path = s->set.report_unknown_format};
+                    .explicit_path = s->set.report_unknown_format,
+                    .project = pc};
     d->lf = lint_src(&s->eng, doc_source(d, lo.max_file_size), &lo, &d->dl);
     report_data_errors(s);
     const char *gpu = s->set.gpu ? s->set.gpu : (pc ? pc->gpu : NULL);

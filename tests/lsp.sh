@@ -40,6 +40,14 @@ printf 'gpu: a100-sxm4-40gb\nrules:\n  logits-dominate-memory: off\n' >"$WORK/pr
 printf 'rules: {}\n' >"$WORK/dir with spaces é/.trainlint.yaml"
 cp "$ROOT/tests/lsp/utf16.yaml" "$WORK/dir with spaces é/utf16.yaml"
 printf 'this: [is not closed\n' >"$WORK/plain/broken.yaml"
+# referenced files: one through a symlink out of the project, one that is not JSON
+mkdir -p "$WORK/refs"
+printf 'rules: {}\n' >"$WORK/refs/.trainlint.yaml"
+printf 'SECRET-MARKER-lsp root:x:0:0\n' >"$WORK/secret.json"
+ln -s "$WORK/secret.json" "$WORK/refs/ds_link.json"
+printf 'NOTES-MARKER-lsp this is prose\n' >"$WORK/refs/notes.json"
+printf 'base_model: meta-llama/Llama-3.2-1B\nmicro_batch_size: 2\ngradient_accumulation_steps: 4\ndatasets:\n  - path: tatsu-lab/alpaca\n    type: alpaca\ndeepspeed: ds_link.json\n' >"$WORK/refs/link.yaml"
+sed 's/ds_link.json/notes.json/' "$WORK/refs/link.yaml" >"$WORK/refs/notes.yaml"
 
 DIR="$WORK"
 U="file://$WORK"
