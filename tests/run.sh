@@ -237,6 +237,18 @@ yaml-octal" ] || { echo "install: bash completion gave: $got" >&2; ok=0; }
         *--fix*) grep -q 'save_strategy: "no"' "$w/bad.yaml" || { echo "install: pre-commit fix hook did not fix" >&2; ok=0; } ;;
         *) [ $rc = 1 ] || { echo "install: pre-commit hook '$cmd' exited $rc, expected 1" >&2; ok=0; } ;;
         esac
+        # and fails closed: a file it cannot read, or (fix hook) cannot rewrite,
+        # exits 2, which the framework reports as a failed hook
+        cp "$ROOT/testdata/rules/yaml-bool-word/bad.yaml" "$w/ro.yaml" && chmod 444 "$w/ro.yaml"
+        for f in missing.yaml ro.yaml; do
+            # shellcheck disable=SC2086
+            (cd "$w" && $cmd --isolated -q "$f" >/dev/null 2>&1)
+            rc=$?
+            want=2
+            # the check hook reads a read-only file fine: findings, 1
+            [ "$f" = ro.yaml ] && case "$cmd" in *--fix*) ;; *) want=1 ;; esac
+            [ $rc = $want ] || { echo "install: pre-commit hook '$cmd' on $f exited $rc, expected $want" >&2; ok=0; }
+        done
         rm -rf "$w"
     done
     if [ $ok = 1 ]; then pass; else fail "install"; fi
