@@ -2,7 +2,8 @@
 # tests/run.sh - the trainlint test suite: unit tests (cmocka), golden CLI
 # tests (testdata/*/cmd), and the corpus check (../shared/corpus, when present).
 #
-# usage: sh tests/run.sh [unit|golden|rules|upstream|corpus|sarif|docs|install|lsp]...   (default: all)
+# usage: sh tests/run.sh [unit|golden|rules|upstream|corpus|sarif|docs|install|lsp|readme]...
+#        (default: all)
 # env:   BUILD=build  UPDATE=1 (rewrite golden expectations; review the diff)
 #        TL_WRAP="valgrind ..." (run every trainlint invocation under a wrapper)
 # Ends with the line "N passed, N failed"; exits non-zero on any failure.
@@ -255,11 +256,17 @@ yaml-octal" ] || { echo "install: bash completion gave: $got" >&2; ok=0; }
     rm -rf "$dest"
 }
 
+# The README's first command, run as written (tests/readme.sh: apt-get stubbed,
+# make and trainlint for real), and its second is `make test`.
+run_readme() {
+    run_sub readme sh "$ROOT/tests/readme.sh"
+}
+
 if [ ! -x "$TL" ]; then
     echo "trainlint binary $TL not found; run make first" >&2
     exit 2
 fi
-[ $# -eq 0 ] && set -- unit golden rules upstream corpus sarif docs install lsp
+[ $# -eq 0 ] && set -- unit golden rules upstream corpus sarif docs install lsp readme
 for part in "$@"; do
     case "$part" in
     unit) run_unit ;;
@@ -271,6 +278,7 @@ for part in "$@"; do
     docs) run_docs ;;
     install) run_install ;;
     lsp) run_lsp ;;
+    readme) run_readme ;;
     *) echo "unknown part: $part" >&2; exit 2 ;;
     esac
 done
