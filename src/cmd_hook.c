@@ -30,7 +30,8 @@ static const char hook_usage[] =
     "usage: trainlint install-hook [--force] [-- CHECK-OPTIONS...]\n"
     "Installs .git/hooks/pre-commit (or core.hooksPath) in the current repository: on\n"
     "every commit, the staged *.yaml, *.yml and *.json files are checked as staged, and\n"
-    "findings at or above --fail-on (default error) block the commit. Options after --\n"
+    "findings at or above --fail-on (default error) block the commit; so does a check\n"
+    "that cannot run (trainlint missing or failing, git failing). Options after --\n"
     "are passed to 'trainlint check' (e.g. -- --gpu a100-80gb --fail-on warning).\n"
     "  --force   replace an existing pre-commit hook that trainlint did not write\n";
 
@@ -101,6 +102,12 @@ int cmd_install_hook(int argc, char **argv)
     if (!top) {
         fprintf(stderr, "trainlint install-hook: not inside a git work tree (or git is not "
                         "installed)\n");
+        return EXIT_TROUBLE;
+    }
+    /* a relative core.hooksPath is relative to the top of the work tree */
+    if (chdir(top) != 0) {
+        fprintf(stderr, "trainlint install-hook: %s: %s\n", top, strerror(errno));
+        free(top);
         return EXIT_TROUBLE;
     }
     free(top);
@@ -374,6 +381,14 @@ int cmd_hook_run(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     int nopts = argc - 1;
     char **opts = argv + 1;
+    /* git runs hooks there; the names below are relative to it */
+    char *top = git_toplevel();
+    if (!top || chdir(top) != 0) {
+        fprintf(stderr, "trainlint: cannot find the top of the git work tree\n");
+        free(top);
+        return EXIT_TROUBLE;
+    }
+    free(top);
     git_entries staged;
     if (git_staged_changes(&staged) != 0) {
         fprintf(stderr, "trainlint: cannot list the staged files\n");

@@ -130,6 +130,19 @@ static char *base_tree(void)
     return tree;
 }
 
+char *git_toplevel(void)
+{
+    const char *args[] = {"git", "rev-parse", "--show-toplevel", NULL};
+    strbuf out = {0};
+    if (git_ok(args, &out) != 0 || out.len < 2 || out.buf[out.len - 1] != '\n' ||
+        memchr(out.buf, '\0', out.len)) {
+        sb_free(&out);
+        return NULL;
+    }
+    out.buf[--out.len] = '\0';
+    return sb_detach(&out);
+}
+
 int git_staged_changes(git_entries *out)
 {
     memset(out, 0, sizeof *out);

@@ -30,6 +30,9 @@ typedef struct git_entries {
 #define GIT_MODE_SYMLINK 0120000u
 #define GIT_MODE_GITLINK 0160000u
 
+/* The top folder of the current work tree (malloc'd), or NULL. */
+char *git_toplevel(void);
+
 /* The entries that the commit being prepared adds, copies, modifies or
  * renames (the index against HEAD, or against the empty tree before the
  * first commit). Deleted paths are not listed. Returns 0 or -1. */
