@@ -22,6 +22,9 @@ int cmd_gpus(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_install_hook(int argc, char **argv);
+/* What the hook written by install-hook runs: checks the staged configs as
+ * staged; 2 when git or a check failed. Not listed in --help. */
+int cmd_hook_run(int argc, char **argv);
 
 struct engine;
 struct gpu_info;

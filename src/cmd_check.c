@@ -41,6 +41,7 @@ typedef struct check_opts {
     double price;         /* --price-per-hour */
     fix_level fix;        /* --fix, --fix=all */
     bool diff;            /* --diff: print the fixes as a diff, change nothing */
+    bool force;           /* --force: --fix rewrites read-only files too */
     bool skip_unrecognized; /* files of no known format are skipped, even when named */
 } check_opts;
 
@@ -73,6 +74,7 @@ static void usage_check(FILE *f)
           "                         how the job trains, e.g. a smaller batch that fits)\n"
           "  --diff                 print the fixes as a unified diff and change nothing\n"
           "                         (with --fix=all: all fixes; else the safe ones)\n"
+          "  --force                with --fix: also rewrite read-only files (else refused)\n"
           "  --skip-unrecognized    say nothing about files that are not configs of a known\n"
           "                         trainer, even when named (pre-commit hooks)\n"
           "  --rules DIR            also load the rule packs in DIR (repeatable)\n"
@@ -118,6 +120,7 @@ static int parse_opts(int argc, char **argv, check_opts *o)
         {"isolated", no_argument, NULL, 'I'},
         {"fix", optional_argument, NULL, 'X'},
         {"diff", no_argument, NULL, 'D'},
+        {"force", no_argument, NULL, 'O'},
         {"skip-unrecognized", no_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -247,6 +250,9 @@ static int parse_opts(int argc, char **argv, check_opts *o)
                 return -1;
             }
             break;
+        case 'O':
+            o->force = true;
+            break;
         case 'D':
             o->diff = true;
             break;
@@ -306,13 +312,23 @@ static int apply_fixes(engine *eng, const check_opts *o, const project_config *p
     lintfile *lf = *plf;
     fix_result r;
     fix_apply(dl, level, &r);
+    if (strcmp(path, "-") == 0 && !o->diff) {
+        /* said even when there is nothing to fix, so --fix on a pipe is never
+         * taken for a fix that worked; fixes left unapplied make it exit 2 */
+        size_t left = 0;
+        for (size_t i = 0; i < r.n; i++)
+            left += r.files[i].nfixes;
+        fix_result_free(&r);
+        fprintf(stderr, "trainlint: %s: --fix cannot rewrite standard input in place; use --diff "
+                        "to print its fixes as a diff",
+                lf->src->path);
+        if (left)
+            fprintf(stderr, " (%zu fix%s not applied)", left, left == 1 ? "" : "es");
+        fputc('\n', stderr);
+        return left ? EXIT_TROUBLE : EXIT_CLEAN;
+    }
     if (r.n == 0)
         return EXIT_CLEAN;
-    if (strcmp(path, "-") == 0 && !o->diff) {
-        fix_result_free(&r);
-        fprintf(stderr, "trainlint: --fix cannot rewrite standard input; use --diff\n");
-        return EXIT_TROUBLE;
-    }
     size_t total = 0;
     for (size_t i = 0; i < r.n; i++)
         total += r.files[i].nfixes;
@@ -355,7 +371,7 @@ static int apply_fixes(engine *eng, const check_opts *o, const project_config *p
         }
         char *err = NULL;
         if (fix_write_atomic(disk_path(lf, f->src, path), f->text, f->len, f->src->data,
-                             f->src->len, &err) != 0) {
+                             f->src->len, o->force, &err) != 0) {
             fprintf(stderr, "trainlint: %s\n", err);
             free(err);
             status = EXIT_TROUBLE;
@@ -363,7 +379,8 @@ static int apply_fixes(engine *eng, const check_opts *o, const project_config *p
         }
         written++;
     }
-    fs->fixes += total;
+    if (written) /* a refused or failed write fixed nothing */
+        fs->fixes += total;
     fs->files += written;
     if (!o->diff && written) {
         /* check the rewritten file again, from disk */

@@ -364,7 +364,7 @@ static bool same_content(const char *path, const char *expect, size_t len)
 }
 
 int fix_write_atomic(const char *path, const char *data, size_t len, const char *expect,
-                     size_t expect_len, char **err)
+                     size_t expect_len, bool force, char **err)
 {
     *err = NULL;
     char target[PATH_MAX];
@@ -375,6 +375,18 @@ int fix_write_atomic(const char *path, const char *data, size_t len, const char 
     struct stat st;
     if (stat(target, &st) != 0 || !S_ISREG(st.st_mode)) {
         *err = xasprintf("%s: not a regular file; not rewritten", path);
+        return -1;
+    }
+    /* the rename below would replace a read-only file as easily as any other
+     * (it needs only the folder to be writable), so ask first; the mode bits
+     * count too, since root may write anything */
+    if (access(target, W_OK) != 0 && errno == EROFS) {
+        *err = xasprintf("%s: on a read-only file system; not rewritten", path);
+        return -1;
+    }
+    if (!force && ((st.st_mode & 0222) == 0 || access(target, W_OK) != 0)) {
+        *err = xasprintf("%s is read-only; not rewritten (--force rewrites it, keeping its mode)",
+                         path);
         return -1;
     }
     if (fault("changed")) {

@@ -45,8 +45,10 @@ void fix_unified_diff(const char *path, const char *old, size_t oldlen, const ch
  * directory, fsync, the original's mode, rename over it (a symbolic link's
  * target is replaced, the link stays). expect/expect_len: the content the
  * fixes were computed from; when the file no longer holds exactly that, it is
- * left alone. Returns 0, or -1 with a malloc'd message in *err. */
+ * left alone. A read-only file (no write permission bit, or not writable by
+ * this user) is left alone too unless force is set; it then stays read-only.
+ * Returns 0, or -1 with a malloc'd message in *err. */
 int fix_write_atomic(const char *path, const char *data, size_t len, const char *expect,
-                     size_t expect_len, char **err);
+                     size_t expect_len, bool force, char **err);
 
 #endif

@@ -57,6 +57,7 @@ int main(int argc, char **argv)
         {"models", cmd_models},
         {"profile", cmd_profile},
         {"install-hook", cmd_install_hook},
+        {"hook-run", cmd_hook_run},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

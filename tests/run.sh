@@ -2,7 +2,8 @@
 # tests/run.sh - the trainlint test suite: unit tests (cmocka), golden CLI
 # tests (testdata/*/cmd), and the corpus check (../shared/corpus, when present).
 #
-# usage: sh tests/run.sh [unit|golden|rules|upstream|corpus|sarif|docs|install|lsp]...   (default: all)
+# usage: sh tests/run.sh [unit|golden|rules|upstream|corpus|sarif|docs|install|lsp|readme]...
+#        (default: all)
 # env:   BUILD=build  UPDATE=1 (rewrite golden expectations; review the diff)
 #        TL_WRAP="valgrind ..." (run every trainlint invocation under a wrapper)
 # Ends with the line "N passed, N failed"; exits non-zero on any failure.
@@ -237,17 +238,35 @@ yaml-octal" ] || { echo "install: bash completion gave: $got" >&2; ok=0; }
         *--fix*) grep -q 'save_strategy: "no"' "$w/bad.yaml" || { echo "install: pre-commit fix hook did not fix" >&2; ok=0; } ;;
         *) [ $rc = 1 ] || { echo "install: pre-commit hook '$cmd' exited $rc, expected 1" >&2; ok=0; } ;;
         esac
+        # and fails closed: a file it cannot read, or (fix hook) cannot rewrite,
+        # exits 2, which the framework reports as a failed hook
+        cp "$ROOT/testdata/rules/yaml-bool-word/bad.yaml" "$w/ro.yaml" && chmod 444 "$w/ro.yaml"
+        for f in missing.yaml ro.yaml; do
+            # shellcheck disable=SC2086
+            (cd "$w" && $cmd --isolated -q "$f" >/dev/null 2>&1)
+            rc=$?
+            want=2
+            # the check hook reads a read-only file fine: findings, 1
+            [ "$f" = ro.yaml ] && case "$cmd" in *--fix*) ;; *) want=1 ;; esac
+            [ $rc = $want ] || { echo "install: pre-commit hook '$cmd' on $f exited $rc, expected $want" >&2; ok=0; }
+        done
         rm -rf "$w"
     done
     if [ $ok = 1 ]; then pass; else fail "install"; fi
     rm -rf "$dest"
 }
 
+# The README's first command, run as written (tests/readme.sh: apt-get stubbed,
+# make and trainlint for real), and its second is `make test`.
+run_readme() {
+    run_sub readme sh "$ROOT/tests/readme.sh"
+}
+
 if [ ! -x "$TL" ]; then
     echo "trainlint binary $TL not found; run make first" >&2
     exit 2
 fi
-[ $# -eq 0 ] && set -- unit golden rules upstream corpus sarif docs install lsp
+[ $# -eq 0 ] && set -- unit golden rules upstream corpus sarif docs install lsp readme
 for part in "$@"; do
     case "$part" in
     unit) run_unit ;;
@@ -259,6 +278,7 @@ for part in "$@"; do
     docs) run_docs ;;
     install) run_install ;;
     lsp) run_lsp ;;
+    readme) run_readme ;;
     *) echo "unknown part: $part" >&2; exit 2 ;;
     esac
 done
