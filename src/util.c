@@ -302,16 +302,18 @@ size_t edit_distance(const char *a, const char *b, size_t cap)
         if (lo > 1)
             cur[lo - 1] = over;
         size_t rowmin = lo == 1 ? cur[0] : over;
+        /* b holds no NUL, so on the first row the swap test never passes */
+        const char ai = a[i - 1], aprev = i > 1 ? a[i - 2] : '\0';
         for (size_t j = lo; j <= hi; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            const char bj = b[j - 1];
+            size_t cost = ai == bj ? 0 : 1;
             size_t v = prev[j - 1] + cost;
             if (prev[j] + 1 < v)
                 v = prev[j] + 1;
             if (cur[j - 1] + 1 < v)
                 v = cur[j - 1] + 1;
             /* two adjacent characters swapped count as one edit */
-            if (cost && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                back2[j - 2] + 1 < v)
+            if (cost && aprev == bj && j > 1 && ai == b[j - 2] && back2[j - 2] + 1 < v)
                 v = back2[j - 2] + 1;
             if (v > over)
                 v = over;

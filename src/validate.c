@@ -485,6 +485,7 @@ static void check_value(vctx *v, const key_schema *ks, const doc_node *n)
  * edits), e.g. 'lora_rnak' for LLaMA-Factory's 'lora_rank' in axolotl. */
 static const char *other_format_hint(vctx *v, const char *key, size_t maxd, strbuf *out)
 {
+    size_t klen = strlen(key);
     for (size_t i = 0; i < v->ss->n; i++) {
         format_def *of = &v->ss->formats[i];
         if (of == v->fmt)
@@ -493,12 +494,17 @@ static const char *other_format_hint(vctx *v, const char *key, size_t maxd, strb
             job_map *jm = &of->job[j];
             if (!jm->cfg_paths_known) {
                 jm->ncfg_paths = expr_paths(jm->e, NS_CFG, jm->cfg_paths, 8);
+                for (size_t p = 0; p < jm->ncfg_paths && p < 8; p++)
+                    jm->cfg_path_len[p] = strlen(jm->cfg_paths[p]);
                 jm->cfg_paths_known = true;
             }
             const char *theirs = NULL;
             for (size_t p = 0; p < jm->ncfg_paths && p < 8 && !theirs; p++) {
                 const char *path = jm->cfg_paths[p];
-                if (maxd == 0 ? strcmp(path, key) == 0
+                size_t plen = jm->cfg_path_len[p];
+                if (plen > klen + maxd || klen > plen + maxd)
+                    continue;
+                if (maxd == 0 ? memcmp(path, key, klen) == 0
                               : !strchr(path, '.') && edit_distance(key, path, maxd) <= maxd)
                     theirs = path;
             }
