@@ -75,6 +75,7 @@ typedef struct job_map {
     /* the config keys the expression reads, found on first use (the hint for a
      * key that belongs to another format looks at every format's mappings) */
     const char *cfg_paths[8];
+    size_t cfg_path_len[8]; /* their lengths: most are ruled out on length alone */
     size_t ncfg_paths;
     bool cfg_paths_known;
 } job_map;

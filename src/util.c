@@ -287,9 +287,13 @@ size_t edit_distance(const char *a, const char *b, size_t cap)
     if (m > 256 || n > 256)
         return cap + 1;
     /* only cells within cap of the diagonal can stay within cap (Ukkonen's
-     * band): each row costs O(cap), not O(m); cells outside count as cap + 1 */
+     * band): each row costs O(cap), not O(m); cells outside count as cap + 1.
+     * Three rows rotate: the transposition step reads two rows up. Each row
+     * writes its band plus one cell either side, which covers every cell the
+     * next two rows read. */
     const size_t over = cap + 1;
-    size_t prev[257], cur[257];
+    size_t rows[3][257];
+    size_t *back2 = rows[0], *prev = rows[1], *cur = rows[2];
     for (size_t j = 0; j <= m; j++)
         prev[j] = j <= cap ? j : over;
     for (size_t i = 1; i <= n; i++) {
@@ -298,13 +302,19 @@ size_t edit_distance(const char *a, const char *b, size_t cap)
         if (lo > 1)
             cur[lo - 1] = over;
         size_t rowmin = lo == 1 ? cur[0] : over;
+        /* b holds no NUL, so on the first row the swap test never passes */
+        const char ai = a[i - 1], aprev = i > 1 ? a[i - 2] : '\0';
         for (size_t j = lo; j <= hi; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            const char bj = b[j - 1];
+            size_t cost = ai == bj ? 0 : 1;
             size_t v = prev[j - 1] + cost;
             if (prev[j] + 1 < v)
                 v = prev[j] + 1;
             if (cur[j - 1] + 1 < v)
                 v = cur[j - 1] + 1;
+            /* two adjacent characters swapped count as one edit */
+            if (cost && aprev == bj && j > 1 && ai == b[j - 2] && back2[j - 2] + 1 < v)
+                v = back2[j - 2] + 1;
             if (v > over)
                 v = over;
             cur[j] = v;
@@ -313,9 +323,15 @@ size_t edit_distance(const char *a, const char *b, size_t cap)
         }
         if (hi < m)
             cur[hi + 1] = over;
+        /* a row never drops more than one below the row above it, and a
+         * transposition adds one to a cell two rows up: once a whole row is
+         * over the cap, every later row is too */
         if (rowmin > cap)
             return over;
-        memcpy(prev + lo - 1, cur + lo - 1, (hi - lo + 2 + (hi < m)) * sizeof prev[0]);
+        size_t *t = back2;
+        back2 = prev;
+        prev = cur;
+        cur = t;
     }
     return prev[m] > cap ? over : prev[m];
 }

@@ -70,7 +70,10 @@ void arena_free(arena *a);
 bool str_eq(const char *a, const char *b);
 bool str_starts(const char *s, const char *prefix);
 bool str_ends(const char *s, const char *suffix);
-/* Levenshtein distance, capped: returns cap+1 when the distance exceeds cap. */
+/* Edit distance where an insertion, a deletion, a substitution or a swap of
+ * two adjacent characters each count one (optimal string alignment: a swapped
+ * pair is not edited again), capped: returns cap+1 when the distance exceeds
+ * cap. */
 size_t edit_distance(const char *a, const char *b, size_t cap);
 /* Formats a double the way messages show numbers: integers without a
  * fractional part, others with up to 6 significant digits. */

@@ -483,9 +483,12 @@ static void check_value(vctx *v, const key_schema *ks, const doc_node *n)
 }
 
 /* Hint for a key that belongs to another format: its job field and this
- * format's key for the same field. */
-static const char *other_format_hint(vctx *v, const char *key, strbuf *out)
+ * format's key for the same field. With maxd 0 the key must be the other
+ * format's name exactly; otherwise it may be a near miss of it (within maxd
+ * edits), e.g. 'lora_rnak' for LLaMA-Factory's 'lora_rank' in axolotl. */
+static const char *other_format_hint(vctx *v, const char *key, size_t maxd, strbuf *out)
 {
+    size_t klen = strlen(key);
     for (size_t i = 0; i < v->ss->n; i++) {
         format_def *of = &v->ss->formats[i];
         if (of == v->fmt)
@@ -494,13 +497,21 @@ static const char *other_format_hint(vctx *v, const char *key, strbuf *out)
             job_map *jm = &of->job[j];
             if (!jm->cfg_paths_known) {
                 jm->ncfg_paths = expr_paths(jm->e, NS_CFG, jm->cfg_paths, 8);
+                for (size_t p = 0; p < jm->ncfg_paths && p < 8; p++)
+                    jm->cfg_path_len[p] = strlen(jm->cfg_paths[p]);
                 jm->cfg_paths_known = true;
             }
-            bool uses = false;
-            for (size_t p = 0; p < jm->ncfg_paths && p < 8; p++)
-                if (strcmp(jm->cfg_paths[p], key) == 0)
-                    uses = true;
-            if (!uses)
+            const char *theirs = NULL;
+            for (size_t p = 0; p < jm->ncfg_paths && p < 8 && !theirs; p++) {
+                const char *path = jm->cfg_paths[p];
+                size_t plen = jm->cfg_path_len[p];
+                if (plen > klen + maxd || klen > plen + maxd)
+                    continue;
+                if (maxd == 0 ? memcmp(path, key, klen) == 0
+                              : !strchr(path, '.') && edit_distance(key, path, maxd) <= maxd)
+                    theirs = path;
+            }
+            if (!theirs)
                 continue;
             job_field field = of->job[j].field;
             for (size_t k = 0; k < v->fmt->njob; k++) {
@@ -508,8 +519,12 @@ static const char *other_format_hint(vctx *v, const char *key, strbuf *out)
                     continue;
                 const char *mine = expr_first_path(v->fmt->job[k].e, NS_CFG);
                 if (mine && strcmp(mine, key) != 0 && !strchr(mine, '.')) {
-                    sb_printf(out, "'%s' is %s's name; %s uses '%s'", key, of->title,
-                              v->fmt->title, mine);
+                    if (strcmp(theirs, key) == 0)
+                        sb_printf(out, "'%s' is %s's name; %s uses '%s'", key, of->title,
+                                  v->fmt->title, mine);
+                    else
+                        sb_printf(out, "'%s' looks like '%s', %s's name; %s uses '%s'", key,
+                                  theirs, of->title, v->fmt->title, mine);
                     return mine;
                 }
             }
@@ -518,7 +533,41 @@ static const char *other_format_hint(vctx *v, const char *key, strbuf *out)
     return NULL;
 }
 
-static void report_unknown(vctx *v, const map_schema *ms, const doc_pair *p, bool at_root)
+/* Whether ks must be present in map: at the top level, the command that reads
+ * the file decides; elsewhere the schema's `required`. */
+static bool key_required(const vctx *v, const doc_node *map, const key_schema *ks)
+{
+    if (map != v->root || !v->cmd)
+        return ks->required;
+    for (size_t i = 0; i < v->cmd->nrequired; i++)
+        if (strcmp(v->cmd->required[i], ks->name) == 0)
+            return true;
+    return false;
+}
+
+/* Unknown keys of one mapping that stand in for a required key missing from
+ * it ('bacth_size' for 'batch_size'): the missing-key finding points at them.
+ * Owned by walk_map; at most one stand-in per required key. */
+typedef struct stand_in {
+    const doc_node *key;
+    const key_schema *ks;
+} stand_in;
+
+typedef struct stand_ins {
+    stand_in *items;
+    size_t n, cap;
+} stand_ins;
+
+static const stand_in *stand_in_for(const stand_ins *si, const key_schema *ks)
+{
+    for (size_t i = 0; i < si->n; i++)
+        if (si->items[i].ks == ks)
+            return &si->items[i];
+    return NULL;
+}
+
+static void report_unknown(vctx *v, const map_schema *ms, const doc_node *map, const doc_pair *p,
+                           stand_ins *si)
 {
     const doc_node *k = p->key;
     if (v->dl->max && v->dl->n >= v->dl->max) {
@@ -529,23 +578,38 @@ static void report_unknown(vctx *v, const map_schema *ms, const doc_pair *p, boo
         return;
     }
     char *name = xstrndup(k->text, k->len);
-    const char *best = NULL;
+    const key_schema *best_ks = NULL;
     size_t bestd = (k->len > 12) ? 3 : 2;
     size_t ties = 0;
     for (size_t i = 0; i < ms->n; i++) {
         size_t d = edit_distance(name, ms->order[i]->name, bestd);
         if (d < bestd) {
             bestd = d;
-            best = ms->order[i]->name;
+            best_ks = ms->order[i];
             ties = 1;
-        } else if (d == bestd && best && d <= 3) {
+        } else if (d == bestd && best_ks && d <= 3) {
             ties++;
         }
     }
-    if (best && edit_distance(name, best, 3) > ((k->len > 12) ? 3 : 2))
-        best = NULL;
+    if (best_ks && edit_distance(name, best_ks->name, 3) > ((k->len > 12) ? 3 : 2))
+        best_ks = NULL;
+    const char *best = best_ks ? best_ks->name : NULL;
+    /* a unique near miss of a required key the mapping lacks explains that
+     * missing key: both findings say so, this one carries the rename */
+    const key_schema *stands_for = NULL;
+    if (best_ks && ties <= 1 && key_required(v, map, best_ks) &&
+        !doc_map_pair(map, best_ks->name, strlen(best_ks->name)) && !stand_in_for(si, best_ks)) {
+        stands_for = best_ks;
+        si->items = xgrow(si->items, &si->cap, si->n + 1, sizeof *si->items);
+        si->items[si->n++] = (stand_in){.key = k, .ks = best_ks};
+    }
     strbuf hint = {0};
-    const char *other = (!best && at_root) ? other_format_hint(v, name, &hint) : NULL;
+    const char *other = NULL;
+    if (!best && map == v->root) {
+        other = other_format_hint(v, name, 0, &hint);
+        if (!other)
+            other = other_format_hint(v, name, (k->len > 12) ? 2 : 1, &hint);
+    }
     /* a key that is no near miss may belong to the script's own argument classes */
     severity sev = best || other || ms->unknown_unmatched == SEV_OFF ? ms->unknown : ms->unknown_unmatched;
     const char *consequence =
@@ -555,7 +619,12 @@ static void report_unknown(vctx *v, const map_schema *ms, const doc_pair *p, boo
         : ms->unknown == SEV_ERROR ? "the trainer refuses unknown keys at start-up"
                                    : "the trainer ignores it, so this setting has no effect";
     diag *d;
-    if (best)
+    if (stands_for)
+        d = diag_add(v->dl, v->src, "unknown-key", sev, k->start, k->end,
+                     "unknown key '%s' (did you mean '%s'?) explains the missing required key "
+                     "'%s': %s",
+                     name, best, best, consequence);
+    else if (best)
         d = diag_add(v->dl, v->src, "unknown-key", sev, k->start, k->end,
                      "unknown key '%s' (did you mean '%s'?): %s", name, best, consequence);
     else
@@ -619,18 +688,31 @@ static void check_key_status(vctx *v, const map_schema *ms, const key_schema *ks
     }
 }
 
-static void report_missing(vctx *v, const doc_node *map, const char *name, const key_schema *ks)
+/* A required key the mapping lacks; sub is the unknown key that looks like a
+ * misspelling of it, or NULL. */
+static void report_missing(vctx *v, const doc_node *map, const char *name, const key_schema *ks,
+                           const stand_in *sub)
 {
-    diag *d;
+    strbuf msg = {0};
+    sb_printf(&msg, "required key '%s' is missing", name);
     if (map == v->root && v->cmd)
-        d = diag_add(v->dl, v->src, "missing-key", SEV_ERROR, map->start, map->start + 1,
-                     "required key '%s' is missing: %s reads it", name, v->cmd->title);
-    else
-        d = diag_add(v->dl, v->src, "missing-key", SEV_ERROR, map->start, map->start + 1,
-                     "required key '%s' is missing", name);
+        sb_printf(&msg, ": %s reads it", v->cmd->title);
+    if (sub)
+        sb_printf(&msg, "; '%.*s' (line %zu) looks like a misspelling of it", (int)sub->key->len,
+                  sub->key->text, src_line_of(v->src, sub->key->start) + 1);
+    diag *d = diag_add(v->dl, v->src, "missing-key", SEV_ERROR, map->start, map->start + 1, "%s",
+                       msg.buf);
+    sb_free(&msg);
+    if (sub)
+        /* the rename lives on the unknown-key finding only, so --fix counts and
+         * applies it once */
+        diag_add_related(v->dl, d, v->src, sub->key->start, sub->key->end,
+                         "'%.*s' is set here; its finding carries the rename to '%s'",
+                         (int)sub->key->len, sub->key->text, name);
     if (ks && ks->doc)
         diag_set_help(v->dl, d, "%s: %s", name, ks->doc);
 }
+
 
 /* A key of the format that only other commands read: the one reading this
  * file treats it as any unknown key. */
@@ -653,7 +735,7 @@ static void report_other_command(vctx *v, const map_schema *ms, const key_schema
 static void walk_map(vctx *v, const map_schema *ms, const doc_node *map, const char *where)
 {
     (void)where;
-    bool at_root = map == v->root;
+    stand_ins si = {0};
     for (size_t i = 0; i < map->n; i++) {
         const doc_pair *p = &map->u.pairs[i];
         if (doc_is_merge_key(p->key))
@@ -663,7 +745,7 @@ static void walk_map(vctx *v, const map_schema *ms, const doc_node *map, const c
         key_schema *ks = schema_key(ms, p->key->text, p->key->len);
         if (!ks) {
             if (ms->unknown != SEV_OFF && !p->merged)
-                report_unknown(v, ms, p, at_root);
+                report_unknown(v, ms, map, p, &si);
             continue;
         }
         if (!schema_key_for_command(ks, v->cmd)) {
@@ -675,19 +757,23 @@ static void walk_map(vctx *v, const map_schema *ms, const doc_node *map, const c
             check_key_status(v, ms, ks, map, p);
         check_value(v, ks, p->value);
     }
-    if (at_root && v->cmd) {
+    if (map == v->root && v->cmd) {
         for (size_t i = 0; i < v->cmd->nrequired; i++) {
             const char *name = v->cmd->required[i];
-            if (!doc_map_pair(map, name, strlen(name)))
-                report_missing(v, map, name, schema_key(ms, name, strlen(name)));
+            if (doc_map_pair(map, name, strlen(name)))
+                continue;
+            const key_schema *ks = schema_key(ms, name, strlen(name));
+            report_missing(v, map, name, ks, ks ? stand_in_for(&si, ks) : NULL);
         }
+        free(si.items);
         return;
     }
     for (size_t i = 0; i < ms->n; i++) {
         const key_schema *ks = ms->order[i];
         if (ks->required && !doc_map_pair(map, ks->name, strlen(ks->name)))
-            report_missing(v, map, ks->name, ks);
+            report_missing(v, map, ks->name, ks, stand_in_for(&si, ks));
     }
+    free(si.items);
 }
 
 void validate_document(schema_set *ss, format_def *fmt, const command_def *cmd,

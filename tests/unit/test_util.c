@@ -6,31 +6,34 @@
 
 #include "util.h"
 
-/* The textbook O(n*m) Levenshtein distance, uncapped: the reference the
- * banded implementation must agree with. */
+/* The textbook O(n*m) optimal string alignment distance, uncapped: the
+ * full matrix the banded implementation must agree with. */
 static size_t reference_distance(const char *a, const char *b)
 {
     size_t n = strlen(a), m = strlen(b);
-    size_t *row = test_calloc(m + 1, sizeof *row);
+    size_t *d = test_calloc((n + 1) * (m + 1), sizeof *d);
+#define D(i, j) d[(i) * (m + 1) + (j)]
+    for (size_t i = 0; i <= n; i++)
+        D(i, 0) = i;
     for (size_t j = 0; j <= m; j++)
-        row[j] = j;
+        D(0, j) = j;
     for (size_t i = 1; i <= n; i++) {
-        size_t upleft = row[0];
-        row[0] = i;
         for (size_t j = 1; j <= m; j++) {
-            size_t up = row[j];
-            size_t v = upleft + (a[i - 1] != b[j - 1]);
-            if (up + 1 < v)
-                v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            upleft = up;
+            size_t v = D(i - 1, j - 1) + (a[i - 1] != b[j - 1]);
+            if (D(i - 1, j) + 1 < v)
+                v = D(i - 1, j) + 1;
+            if (D(i, j - 1) + 1 < v)
+                v = D(i, j - 1) + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                D(i - 2, j - 2) + 1 < v)
+                v = D(i - 2, j - 2) + 1;
+            D(i, j) = v;
         }
     }
-    size_t d = row[m];
-    test_free(row);
-    return d;
+    size_t r = D(n, m);
+#undef D
+    test_free(d);
+    return r;
 }
 
 static void test_edit_distance_examples(void **state)
@@ -44,12 +47,27 @@ static void test_edit_distance_examples(void **state)
     assert_int_equal(edit_distance("micro_batch_size", "micro_batchsize", 3), 1);
     assert_int_equal(edit_distance("gradient_accumulation_steps", "gradient_acumulation_step", 3),
                      2);
-    /* a transposition is two edits */
-    assert_int_equal(edit_distance("optim", "otpim", 3), 2);
+    /* two adjacent characters swapped are one edit, as people type them */
+    assert_int_equal(edit_distance("optim", "otpim", 3), 1);
+    assert_int_equal(edit_distance("lora_rnak", "lora_rank", 1), 1);
+    assert_int_equal(edit_distance("bacth_size", "batch_size", 1), 1);
+    assert_int_equal(edit_distance("max_seq_lne", "max_seq_len", 1), 1);
+    assert_int_equal(edit_distance("epcohs", "epochs", 1), 1);
+    assert_int_equal(edit_distance("learnign_rate", "learning_rate", 1), 1);
+    assert_int_equal(edit_distance("ab", "ba", 0), 1); /* over the cap */
+    /* a swap plus a typo elsewhere: two edits */
+    assert_int_equal(edit_distance("lora_rnak", "lora_rang", 3), 2);
+    /* a swap at either end of the string */
+    assert_int_equal(edit_distance("eopchs", "epochs", 2), 1);
+    assert_int_equal(edit_distance("epochs", "epocsh", 2), 1);
+    /* optimal string alignment edits a swapped pair no further: "ca" -> "abc"
+     * is three edits (the unrestricted Damerau distance would say two) */
+    assert_int_equal(edit_distance("ca", "abc", 3), 3);
 }
 
-/* Random short strings over a small alphabet (many near misses), every cap
- * from 0 to 4: the banded result is min(true distance, cap + 1). */
+/* Random short strings over a small alphabet (many near misses, swapped
+ * pairs among them), every cap from 0 to 4: the banded result is
+ * min(true distance, cap + 1). */
 static void test_edit_distance_matches_reference(void **state)
 {
     (void)state;
@@ -73,6 +91,13 @@ static void test_edit_distance_matches_reference(void **state)
             seed = seed * 1103515245u + 12345u;
             if (lb && (seed >> 16) % 2)
                 b[(seed >> 8) % lb] = 'c';
+            seed = seed * 1103515245u + 12345u;
+            if (lb > 1 && (seed >> 16) % 2) {
+                size_t at = (seed >> 8) % (lb - 1);
+                char t = b[at];
+                b[at] = b[at + 1];
+                b[at + 1] = t;
+            }
         } else {
             for (size_t i = 0; i < lb; i++) {
                 seed = seed * 1103515245u + 12345u;
