@@ -124,7 +124,8 @@ static void node_value(lintfile *lf, const doc_node *n, const void *origin_doc, 
         out->node = n;
     } else {
         bool is_ds = origin_doc == &lf->ds_doc;
-        doc_typing t = is_ds ? TYPING_JSON : (lf->fmt ? lf->fmt->typing : TYPING_YAML11);
+        doc_typing t = is_ds || lf->src->is_json ? TYPING_JSON
+                                                 : (lf->fmt ? lf->fmt->typing : TYPING_YAML11);
         if (is_ds && lf->ds_src && !lf->ds_src->is_json)
             t = TYPING_YAML11;
         if (t == TYPING_OMEGACONF && doc_is_interpolation(n) && depth < 8 &&

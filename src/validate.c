@@ -24,6 +24,7 @@ typedef struct vctx {
     const doc_node *root;
     const doc_node *plugins; /* axolotl `plugins:` list */
     const command_def *cmd;
+    doc_typing typing; /* the format's, or JSON's for a .json file */
     int depth;
 } vctx;
 
@@ -175,8 +176,10 @@ static const char *have_name(unsigned have, const doc_node *n, const scalar_valu
     return buf;
 }
 
-static const char *loader_phrase(const format_def *f)
+static const char *loader_phrase(const format_def *f, doc_typing typing)
 {
+    if (typing == TYPING_JSON && f->typing != TYPING_JSON)
+        return "the JSON parser";
     if (f->ld && f->ld->title)
         return f->ld->title;
     switch (f->typing) {
@@ -198,26 +201,26 @@ static void report_type(vctx *v, const key_schema *ks, const doc_node *n, unsign
     schema_types_str(ks->types, &want);
     const char *w = want.buf ? want.buf : "?";
     char sug[96];
-    doc_pitfall pf = doc_scalar_pitfall(n, v->fmt->typing, sug, sizeof sug);
+    doc_pitfall pf = doc_scalar_pitfall(n, v->typing, sug, sizeof sug);
     diag *d;
     if (pf == PITFALL_FLOAT_AS_STRING && (ks->types & (TY_FLOAT | TY_INT))) {
         d = diag_add(v->dl, v->src, "yaml-float-as-string", SEV_ERROR, n->start, n->end,
                      "%s reads '%.*s' as a string, not a number: YAML 1.1 floats need a dot "
                      "and a signed exponent; '%s' expects %s and %s passes the string on",
-                     loader_phrase(v->fmt), (int)n->len, n->text, ks->name, w, v->fmt->title);
+                     loader_phrase(v->fmt, v->typing), (int)n->len, n->text, ks->name, w, v->fmt->title);
         diag_set_help(v->dl, d, "write %s", sug);
         fix_replace_node(v, d, true, n, sug, "rewrite as a YAML 1.1 float");
     } else if (pf == PITFALL_BOOL_WORD && (ks->types & TY_STR)) {
         d = diag_add(v->dl, v->src, "yaml-bool-word", SEV_ERROR, n->start, n->end,
                      "%s reads unquoted '%.*s' as the boolean %s, but '%s' expects %s",
-                     loader_phrase(v->fmt), (int)n->len, n->text, sv->b ? "true" : "false",
+                     loader_phrase(v->fmt, v->typing), (int)n->len, n->text, sv->b ? "true" : "false",
                      ks->name, w);
         diag_set_help(v->dl, d, "quote it: %s", sug);
         fix_replace_node(v, d, true, n, sug, "quote the value");
     } else if ((pf == PITFALL_SEXAGESIMAL || pf == PITFALL_TIMESTAMP) && (ks->types & TY_STR)) {
         d = diag_add(v->dl, v->src, pf == PITFALL_SEXAGESIMAL ? "yaml-sexagesimal" : "yaml-timestamp",
                      SEV_ERROR, n->start, n->end,
-                     "%s reads '%.*s' as a %s, but '%s' expects %s", loader_phrase(v->fmt),
+                     "%s reads '%.*s' as a %s, but '%s' expects %s", loader_phrase(v->fmt, v->typing),
                      (int)n->len, n->text,
                      pf == PITFALL_SEXAGESIMAL ? "base-60 number" : "date", ks->name, w);
         diag_set_help(v->dl, d, "quote it: %s", sug);
@@ -248,7 +251,7 @@ static void report_type(vctx *v, const key_schema *ks, const doc_node *n, unsign
         char *plain = xstrndup(n->text, n->len);
         scalar_value pv = doc_scalar(&(doc_node){.kind = DOC_SCALAR, .style = STYLE_PLAIN,
                                                   .text = plain, .len = (uint32_t)strlen(plain)},
-                                     v->fmt->typing);
+                                     v->typing);
         if (pv.type == ST_INT || pv.type == ST_FLOAT)
             fix_replace_node(v, d, true, n, plain, "remove the quotes");
         free(plain);
@@ -330,13 +333,13 @@ static void report_enum(vctx *v, const key_schema *ks, const doc_node *n, unsign
         }
     }
     char sug[96];
-    doc_pitfall pf = doc_scalar_pitfall(n, v->fmt->typing, sug, sizeof sug);
+    doc_pitfall pf = doc_scalar_pitfall(n, v->typing, sug, sizeof sug);
     diag *d;
     if (pf == PITFALL_BOOL_WORD) {
         d = diag_add(v->dl, v->src, "yaml-bool-word", SEV_ERROR, n->start, n->end,
                      "%s reads unquoted '%s' as the boolean %s, which is not a valid '%s' "
                      "(allowed: %s)",
-                     loader_phrase(v->fmt), val, sv->b ? "true" : "false", ks->name,
+                     loader_phrase(v->fmt, v->typing), val, sv->b ? "true" : "false", ks->name,
                      allowed.buf ? allowed.buf : "");
         diag_set_help(v->dl, d, "quote it: %s", sug);
         fix_replace_node(v, d, true, n, sug, "quote the value");
@@ -423,12 +426,12 @@ static void check_value(vctx *v, const key_schema *ks, const doc_node *n)
         return;
     }
     scalar_value sv = {ST_OTHER, false, 0};
-    unsigned have = actual_type(n, v->fmt->typing, &sv);
+    unsigned have = actual_type(n, v->typing, &sv);
     if (have == TY_NULL) {
         v->depth--;
         return;
     }
-    bool omegaconf = v->fmt->typing == TYPING_OMEGACONF;
+    bool omegaconf = v->typing == TYPING_OMEGACONF;
     if (!type_ok(ks->types, have, n, &sv, v->fmt->coerce, omegaconf)) {
         report_type(v, ks, n, have, &sv);
         v->depth--;
@@ -463,12 +466,12 @@ static void check_value(vctx *v, const key_schema *ks, const doc_node *n)
             check_range(v, ks, n, x);
         if (have == TY_INT) {
             char sug[64];
-            if (doc_scalar_pitfall(n, v->fmt->typing, sug, sizeof sug) == PITFALL_OCTAL) {
+            if (doc_scalar_pitfall(n, v->typing, sug, sizeof sug) == PITFALL_OCTAL) {
                 char val[32];
                 format_number(val, sizeof val, sv.num);
                 diag *d = diag_add(v->dl, v->src, "yaml-octal", SEV_WARNING, n->start, n->end,
                                    "%s reads '%.*s' as an octal number (%s)",
-                                   loader_phrase(v->fmt), (int)n->len, n->text, val);
+                                   loader_phrase(v->fmt, v->typing), (int)n->len, n->text, val);
                 diag_set_help(v->dl, d, "write %s for decimal %s", sug, sug);
                 fix_replace_node(v, d, false, n, sug, "drop the leading zero");
             }
@@ -782,6 +785,8 @@ void validate_document(schema_set *ss, format_def *fmt, const command_def *cmd,
     if (!root || root->kind != DOC_MAP || !fmt->root)
         return;
     vctx v = {.ss = ss, .fmt = fmt, .cmd = cmd, .src = src, .dl = dl, .root = root};
+    /* a trainer reads a .json config with json.load, whatever reads its YAML */
+    v.typing = src->is_json ? TYPING_JSON : fmt->typing;
     v.plugins = doc_map_get(root, "plugins");
     walk_map(&v, fmt->root, root, "");
 }
