@@ -505,6 +505,9 @@ typedef struct job_result {
     estimate est;
     est_plan plan;
     const char *quant;
+    /* the job shards and says nothing of its GPU count: it may run on more */
+    bool count_free;
+    double min_gpus; /* the fewest GPUs of the target type it fits on, or 0 */
 } job_result;
 
 typedef struct run_ctx {
@@ -519,6 +522,9 @@ static void compute_one(const run_ctx *r, job_result *res, const gpu_info *gpu)
 {
     const est_params *p = &r->eng->catalog.est;
     est_compute(p, &res->model, &res->job, gpu, &res->est);
+    if (gpu && res->count_free && res->job.method != M_INFERENCE && res->est.verdict &&
+        strcmp(res->est.verdict, "fits") != 0)
+        res->min_gpus = facts_fewest_gpus(p, &res->model, &res->job, gpu, &res->est);
     if (gpu && res->job.method != M_INFERENCE) {
         res->est.max_micro_batch = est_max_micro_batch(p, &res->model, &res->job, gpu);
         res->est.max_seq_len = est_max_seq_len(p, &res->model, &res->job, gpu);
@@ -1018,6 +1024,8 @@ static int prepare(est_state *s, const char *cmd, bool need_gpu)
             }
             s->res[0].model = x->model;
             s->res[0].job = x->job;
+            s->res[0].count_free = o->gpus <= 0 && s->lf->job.f[JF_GPUS].kind != V_NUM;
+            s->res[0].min_gpus = x->min_gpus;
             s->nres = 1;
         }
     }
@@ -1042,6 +1050,7 @@ static int prepare(est_state *s, const char *cmd, bool need_gpu)
         if (s->lf && s->lf->extra) {
             lint_extra scratch = {0};
             facts_job(s->lf, &r->model, o->gpus, &r->job, &scratch, &s->mem);
+            r->count_free = o->gpus <= 0 && s->lf->job.f[JF_GPUS].kind != V_NUM;
         } else {
             default_job(&r->model, inference, &r->job);
         }
@@ -1237,6 +1246,10 @@ static int estimate_single(est_state *s)
             cJSON_AddStringToObject(j, "verdict", verdict);
         else
             cJSON_AddNullToObject(j, "verdict");
+        if (s->nres == 1 && r0->min_gpus > 0)
+            cJSON_AddNumberToObject(j, "min_gpus", r0->min_gpus);
+        else
+            cJSON_AddNullToObject(j, "min_gpus");
         if (s->gpu) {
             cJSON_AddNumberToObject(j, "capacity_bytes", gpu_memory_bytes(s->gpu));
             cJSON_AddNumberToObject(j, "headroom_bytes", round(gpu_memory_bytes(s->gpu) - comb.peak));
@@ -1277,6 +1290,12 @@ static int estimate_single(est_state *s)
         if (s->nres == 1)
             print_fit(s->gpu, s->res[i].est.peak, verdict, s->res[i].est.capacity,
                       &s->res[i].est, inference);
+        if (s->res[i].min_gpus > 0)
+            printf("  needs %.0f x %s%s with %s (the config does not say how many GPUs; "
+                   "--gpus N judges it on N)\n",
+                   s->res[i].min_gpus, s->gpu->name,
+                   s->res[i].min_gpus > 8 ? ", whole nodes of 8" : "",
+                   facts_sharding_name(&s->res[i].job));
         print_time(&s->res[i], &c);
     }
     if (s->nres > 1) {
@@ -1391,8 +1410,8 @@ int cmd_fit(int argc, char **argv)
     if (!rows) {
         print_model_line(&s->res[0]);
         print_job_line(&s->res[0]);
-        printf("\n  %-20s %9s %-13s %9s %9s %9s %12s %10s\n", "GPU", "memory", "verdict",
-               "peak", "headroom", "max batch", "tokens/s", "epoch");
+        printf("\n  %-20s %9s %-13s %5s %9s %9s %9s %12s %10s\n", "GPU", "memory", "verdict",
+               "GPUs", "peak", "headroom", "max batch", "tokens/s", "epoch");
     }
     for (size_t g = 0; g < ng; g++) {
         memcpy(s->res, base, sizeof base);
@@ -1409,6 +1428,12 @@ int cmd_fit(int argc, char **argv)
             cJSON_AddStringToObject(r, "name", gpus[g]->name);
             cJSON_AddNumberToObject(r, "memory_bytes", gpu_memory_bytes(gpus[g]));
             cJSON_AddStringToObject(r, "verdict", v ? v : "");
+            if (s->nres == 1 && s->res[0].min_gpus > 0)
+                cJSON_AddNumberToObject(r, "min_gpus", s->res[0].min_gpus);
+            else if (v && strcmp(v, "does_not_fit") != 0)
+                cJSON_AddNumberToObject(r, "min_gpus", s->res[0].job.gpus > 1 ? s->res[0].job.gpus : 1);
+            else
+                cJSON_AddNullToObject(r, "min_gpus");
             cJSON_AddNumberToObject(r, "peak_bytes", round(comb.peak));
             cJSON_AddNumberToObject(r, "headroom_bytes", round(gpu_memory_bytes(gpus[g]) - comb.peak));
             cJSON_AddNumberToObject(r, "max_micro_batch", e->max_micro_batch);
@@ -1419,8 +1444,16 @@ int cmd_fit(int argc, char **argv)
         } else {
             char epoch[32];
             fmt_duration(s->res[0].plan.epoch_seconds, epoch, sizeof epoch);
-            printf("  %-20s %5.1f GiB %-13s %9.1f %+9.1f %9.0f %12.0f %10s\n", gpus[g]->id,
-                   gpu_memory_bytes(gpus[g]) / GIB, verdict_text(v), comb.peak / GIB,
+            char count[16] = "-";
+            if (s->nres == 1 && s->res[0].min_gpus > 8) /* whole nodes of 8 */
+                snprintf(count, sizeof count, "%.0fx8", s->res[0].min_gpus / 8);
+            else if (s->nres == 1 && s->res[0].min_gpus > 0)
+                snprintf(count, sizeof count, "%.0f", s->res[0].min_gpus);
+            else if (v && strcmp(v, "does_not_fit") != 0)
+                snprintf(count, sizeof count, "%.0f",
+                         s->res[0].job.gpus > 1 ? s->res[0].job.gpus : 1);
+            printf("  %-20s %5.1f GiB %-13s %5s %9.1f %+9.1f %9.0f %12.0f %10s\n", gpus[g]->id,
+                   gpu_memory_bytes(gpus[g]) / GIB, verdict_text(v), count, comb.peak / GIB,
                    (gpu_memory_bytes(gpus[g]) - comb.peak) / GIB, e->max_micro_batch, tps, epoch);
         }
     }

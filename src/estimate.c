@@ -388,8 +388,9 @@ static void compute_parts(const est_params *p, const model_info *m, const est_jo
     if (j->method == M_QLORA) {
         /* the dequantized weight of the largest matrix, and bitsandbytes state */
         o->buffers += 2 * c * s.h * fmax(s.i, s.qd);
+        /* the quant_state of a sharded weight lives with its shard (FSDP-QLoRA) */
         if (j->quant_bnb && rt && rt->kbit_saves_input)
-            o->buffers += linear * p->qlora_runtime_bytes;
+            o->buffers += linear * p->qlora_runtime_bytes / (shard_params ? N : 1);
     }
     if (j->deepspeed && zero >= 1 && zero <= 2)
         o->buffers += 2 * p->deepspeed_bucket_elems * c; /* reduce and all-gather buckets */

@@ -234,6 +234,33 @@ static bool model_local_ok(lintfile *lf, const char *id, const value *mv, diag_l
     return false;
 }
 
+double facts_fewest_gpus(const est_params *p, const model_info *m, est_job *j,
+                         const gpu_info *gpu, estimate *out)
+{
+    if (!gpu || !(j->fsdp || j->zero_stage >= 1))
+        return 0;
+    for (int n = 2; n <= 512; n = n < 8 ? n + 1 : n + 8) {
+        est_job t = *j;
+        t.gpus = n;
+        estimate e;
+        est_compute(p, m, &t, gpu, &e);
+        if (e.verdict && strcmp(e.verdict, "fits") == 0) {
+            *j = t;
+            *out = e;
+            return n;
+        }
+    }
+    return 0;
+}
+
+const char *facts_sharding_name(const est_job *j)
+{
+    if (j->fsdp)
+        return "FSDP";
+    static const char *const zero[] = {"DeepSpeed", "ZeRO-1", "ZeRO-2", "ZeRO-3"};
+    return j->zero_stage >= 1 && j->zero_stage <= 3 ? zero[(int)j->zero_stage] : "DeepSpeed";
+}
+
 void facts_compute(struct engine *eng, lintfile *lf, const facts_opts *o, diag_list *dl)
 {
     if (!lf->fmt || !lf->loaded)
@@ -288,6 +315,30 @@ void facts_compute(struct engine *eng, lintfile *lf, const facts_opts *o, diag_l
     est_job j;
     facts_job(lf, &x->model, x->gpus, &j, x, &lf->mem);
     est_compute(&cat->est, &x->model, &j, x->gpu, &x->est);
+    /* a job that shards its state over however many GPUs it is launched on,
+     * with no count in the config or on the command line, runs on as many as
+     * it needs: the fewest of the target type on which it fits */
+    if (x->gpu && o->gpus <= 0 && lf->job.f[JF_GPUS].kind != V_NUM && x->est.verdict &&
+        strcmp(x->est.verdict, "fits") != 0) {
+        x->min_gpus = facts_fewest_gpus(&cat->est, &x->model, &j, x->gpu, &x->est);
+        if (x->min_gpus > 0) {
+            x->gpus = x->min_gpus;
+            const value *mv2 = &lf->job.f[JF_MODEL];
+            size_t s0 = mv2->origin ? mv2->origin->start : 0, s1 = mv2->origin ? mv2->origin->end : 0;
+            char nodes[32] = "";
+            if (x->min_gpus > 8)
+                snprintf(nodes, sizeof nodes, " (%.0f nodes of 8)", x->min_gpus / 8);
+            diag *d = diag_add(dl, lf->src, "needs-multiple-gpus", SEV_INFO, s0, s1,
+                               "needs %.0f x %s%s with %s: the estimated peak is %.1f GiB per "
+                               "GPU on %.0f, and the config does not say how many GPUs it runs on",
+                               x->min_gpus, x->gpu->name, nodes, facts_sharding_name(&j),
+                               x->est.peak / (1024.0 * 1024 * 1024), x->min_gpus);
+            diag_set_help(dl, d, "launch it on at least %.0f GPUs (torchrun --nproc_per_node, "
+                                 "accelerate launch --num_processes), or give the count with "
+                                 "--gpus for a verdict on that many",
+                          x->min_gpus);
+        }
+    }
     if (x->gpu) {
         x->est.max_micro_batch = est_max_micro_batch(&cat->est, &x->model, &j, x->gpu);
         x->est.max_seq_len = est_max_seq_len(&cat->est, &x->model, &j, x->gpu);

@@ -36,6 +36,9 @@ typedef struct lint_extra {
     const gpu_info *gpu;
     double gpus;
     bool has_estimate;
+    /* a sharded job with no GPU count: the fewest GPUs of the target type it
+     * fits on (the estimate is for that many), or 0 */
+    double min_gpus;
     est_job job; /* what was estimated */
     estimate est;
     bool has_data;
@@ -51,6 +54,15 @@ typedef struct lint_extra {
  * missing settings are recorded in x (may be NULL). Strings live in a. */
 void facts_job(const struct lintfile *lf, const model_info *m, double gpus, est_job *j,
                lint_extra *x, arena *a);
+
+/* For a job that shards (FSDP, ZeRO) and does not fit: the fewest GPUs of
+ * type gpu on which its estimate fits (one node of up to 8, then nodes of 8,
+ * at most 512), with j and *out set to that run; 0 when none does or the job
+ * does not shard. */
+double facts_fewest_gpus(const est_params *p, const model_info *m, est_job *j,
+                         const gpu_info *gpu, estimate *out);
+/* "FSDP", "ZeRO-3", ...: how the job shards, for messages. */
+const char *facts_sharding_name(const est_job *j);
 
 /* Resolves the model and GPU of a checked file and runs the estimator.
  * Findings about unknown models go to dl. */
