@@ -243,7 +243,10 @@ static void load_deepspeed(engine *eng, lintfile *lf, const lint_opts *o, diag_l
     }
     free(name);
     char *err = NULL;
-    lf->ds_src = src_read(path, path, o->max_file_size, &err);
+    if (o->ds_text && o->ds_path && strcmp(o->ds_path, path) == 0)
+        lf->ds_src = src_from_bytes(path, o->ds_text, o->ds_len);
+    else
+        lf->ds_src = src_read(path, path, o->max_file_size, &err);
     if (!lf->ds_src) {
         diag_add(dl, lf->src, "deepspeed-config-not-found", SEV_WARNING, ref.origin->start,
                  ref.origin->end, "%s", err);
@@ -251,7 +254,7 @@ static void load_deepspeed(engine *eng, lintfile *lf, const lint_opts *o, diag_l
         free(path);
         return;
     }
-    bool first_time = engine_mark_checked(eng, path);
+    bool first_time = o->recheck_ds || engine_mark_checked(eng, path);
     free(path);
     diag_list tmp;
     diag_list_init(&tmp, 0);
