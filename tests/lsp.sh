@@ -40,6 +40,8 @@ printf 'gpu: a100-sxm4-40gb\nrules:\n  logits-dominate-memory: off\n' >"$WORK/pr
 printf 'rules: {}\n' >"$WORK/dir with spaces é/.trainlint.yaml"
 cp "$ROOT/tests/lsp/utf16.yaml" "$WORK/dir with spaces é/utf16.yaml"
 printf 'this: [is not closed\n' >"$WORK/plain/broken.yaml"
+cp "$ROOT/testdata/fixproof-rename-duplicate/config.yaml" "$WORK/plain/duplicate.yaml"
+cp "$ROOT/testdata/rules/fsdp-activation-checkpointing-twice/bad.yaml" "$WORK/plain/fsdp-twice.yaml"
 
 DIR="$WORK"
 U="file://$WORK"
