@@ -44,7 +44,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit golden corpus clean install uninstall asan accuracy FORCE
+.PHONY: all test unit golden corpus fixall clean install uninstall asan accuracy FORCE
 
 all: $(BUILD)/trainlint
 
@@ -91,7 +91,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libtrainlint.a | 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
-# The whole suite: unit tests, golden CLI tests, the corpus check.
+# The whole suite: unit tests, golden CLI tests, the corpus check, --fix=all's proof.
 test: all $(UNIT_BINS) $(BUILD)/tests/lsp_driver
 	BUILD=$(BUILD) sh tests/run.sh
 
@@ -103,6 +103,9 @@ golden: all
 
 corpus: all
 	BUILD=$(BUILD) sh tests/run.sh corpus
+
+fixall: all
+	BUILD=$(BUILD) sh tests/run.sh fixall
 
 $(BUILD)/accuracy: bench/accuracy.c $(BUILD)/libtrainlint.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libtrainlint.a $(LIBS)

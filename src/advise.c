@@ -54,25 +54,44 @@ size_t advise_options(struct engine *eng, const lintfile *lf, fit_option *out, s
     size_t n = 0;
     double peak;
 
-    /* 1. a smaller micro batch, same effective batch */
+    /* the longest sequence the model takes (0: unknown) */
+    const double ctx = m->max_position > 0 ? m->max_position : 0;
+    /* torchtune's optimizer_in_bwd steps during backward: no accumulation */
+    const bool accum_ok = !base.optimizer_in_bwd;
+    const double eff = base.micro_batch * fmax(1, base.grad_accum);
+
+    /* 1. a smaller micro batch: the largest that fits and divides the
+     * effective batch, which the accumulation keeps; without accumulation,
+     * the largest that fits (the effective batch shrinks, and says so) */
     if (base.micro_batch > 1 && n < max) {
-        double b = est_max_micro_batch(p, m, &base, g);
-        if (b >= 1 && b < base.micro_batch) {
-            fit_option *o = &out[n];
-            memset(o, 0, sizeof *o);
-            double accum = ceil(base.micro_batch * fmax(1, base.grad_accum) / b);
+        double b = fmin(est_max_micro_batch(p, m, &base, g), base.micro_batch - 1);
+        for (int tries = 0; b >= 1 && tries < 64; b--, tries++) {
             est_job j = base;
             j.micro_batch = b;
-            j.grad_accum = accum;
-            fits(p, m, &j, g, &peak);
+            if (accum_ok) {
+                if (fmod(eff, b) != 0)
+                    continue;
+                j.grad_accum = eff / b;
+            }
+            if (!fits(p, m, &j, g, &peak))
+                continue;
+            fit_option *o = &out[n++];
+            memset(o, 0, sizeof *o);
             o->peak = peak;
-            snprintf(o->title, sizeof o->title,
-                     "micro batch %.0f -> %.0f with gradient accumulation %.0f -> %.0f (same "
-                     "effective batch)",
-                     base.micro_batch, b, fmax(1, base.grad_accum), accum);
             set_field(o, JF_MICRO_BATCH, b);
-            set_field(o, JF_GRAD_ACCUM, accum);
-            n++;
+            if (accum_ok) {
+                snprintf(o->title, sizeof o->title,
+                         "micro batch %.0f -> %.0f with gradient accumulation %.0f -> %.0f (same "
+                         "effective batch)",
+                         base.micro_batch, b, fmax(1, base.grad_accum), j.grad_accum);
+                set_field(o, JF_GRAD_ACCUM, j.grad_accum);
+            } else {
+                snprintf(o->title, sizeof o->title,
+                         "micro batch %.0f -> %.0f (effective batch %.0f -> %.0f: optimizer_in_bwd "
+                         "rules out gradient accumulation)",
+                         base.micro_batch, b, eff, b * fmax(1, base.grad_accum));
+            }
+            break;
         }
     }
     /* 2. gradient checkpointing */
@@ -117,23 +136,27 @@ size_t advise_options(struct engine *eng, const lintfile *lf, fit_option *out, s
     }
     /* 5. a shorter sequence, at micro batch 1 when the batch is larger (the
      * accumulation grows to keep the effective batch): truncating is the
-     * last resort, so it should be as mild as possible */
+     * last resort, so it should be as mild as possible; never longer than
+     * the model's context */
     if (n < max) {
         est_job j = base;
         double accum = fmax(1, base.grad_accum);
-        if (j.micro_batch > 1) {
-            accum = j.micro_batch * fmax(1, j.grad_accum);
+        bool rebatch = j.micro_batch > 1 && accum_ok;
+        if (rebatch) {
+            accum = eff;
             j.micro_batch = 1;
             j.grad_accum = accum;
         }
         double s = est_max_seq_len(p, m, &j, g);
+        if (ctx > 0 && s > ctx)
+            s = ctx;
         if (s >= 256 && s < base.seq_len) {
             j.seq_len = s;
-            fits(p, m, &j, g, &peak);
-            fit_option *o = &out[n++];
+            bool ok = fits(p, m, &j, g, &peak);
+            fit_option *o = &out[n];
             memset(o, 0, sizeof *o);
             o->peak = peak;
-            if (base.micro_batch > 1) {
+            if (rebatch) {
                 snprintf(o->title, sizeof o->title,
                          "micro batch %.0f -> 1 with gradient accumulation %.0f -> %.0f, and "
                          "sequence length %.0f -> %.0f (truncates longer samples)",
@@ -146,6 +169,8 @@ size_t advise_options(struct engine *eng, const lintfile *lf, fit_option *out, s
                          s);
             }
             set_field(o, JF_SEQ_LEN, s);
+            if (ok)
+                n++;
         }
     }
     /* 6. when no single change is enough: apply them cumulatively, cheapest
@@ -157,7 +182,7 @@ size_t advise_options(struct engine *eng, const lintfile *lf, fit_option *out, s
         memset(&o, 0, sizeof o);
         strbuf t = {0};
         bool ok = false;
-        if (j.micro_batch > 1) {
+        if (j.micro_batch > 1 && accum_ok) {
             double accum = j.micro_batch * fmax(1, j.grad_accum);
             set_field(&o, JF_MICRO_BATCH, 1);
             set_field(&o, JF_GRAD_ACCUM, accum);
@@ -188,6 +213,8 @@ size_t advise_options(struct engine *eng, const lintfile *lf, fit_option *out, s
         }
         if (!ok && o.nfields < 4) {
             double s = est_max_seq_len(p, m, &j, g);
+            if (ctx > 0 && s > ctx)
+                s = ctx;
             if (s >= 256 && s < j.seq_len) {
                 sb_printf(&t, "%ssequence length %.0f -> %.0f", t.len ? ", " : "", j.seq_len, s);
                 j.seq_len = s;
@@ -213,6 +240,9 @@ static void add_option_fix(lintfile *lf, const fit_option *o, diag_list *dl, dia
     char gib[32];
     snprintf(gib, sizeof gib, "%.1f GiB", o->peak / GIB);
     fix *f = diag_add_fix(dl, d, false, "%s: peak %s", o->title, gib);
+    if (!f)
+        return;
+    f->peak = o->peak;
     bool ok = true;
     for (size_t i = 0; i < o->nfields && ok; i++) {
         const char *keys[4], *texts[4];

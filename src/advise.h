@@ -2,8 +2,11 @@
  * advise.h - the fit verdict of a checked file on its target GPU, as a
  * finding on the lines that matter, with the smallest changes that make the
  * job fit as fix edits (a smaller micro batch with more accumulation, keeping
- * the effective batch; gradient checkpointing; an 8-bit optimizer; 4-bit
- * loading; a shorter sequence), each re-estimated.
+ * the effective batch exactly, or without accumulation where torchtune's
+ * optimizer_in_bwd forbids it; gradient checkpointing; an 8-bit optimizer;
+ * 4-bit loading; a shorter sequence, never past the model's context), each
+ * re-estimated. The fixes are proven on the changed file afterwards
+ * (fixproof.h), which drops those whose result does not hold.
  */
 #ifndef TRAINLINT_ADVISE_H
 #define TRAINLINT_ADVISE_H

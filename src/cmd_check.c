@@ -10,6 +10,7 @@
 #include "config.h"
 #include "facts.h"
 #include "fixapply.h"
+#include "fixproof.h"
 #include "hw.h"
 
 #include <cjson/cJSON.h>
@@ -71,7 +72,8 @@ static void usage_check(FILE *f)
           "  --gpus N               GPUs the job runs on (data-parallel processes)\n"
           "  --price-per-hour USD   price of one GPU-hour, for cost estimates\n"
           "  --fix[=all]            apply the safe fixes in place (=all: also those that change\n"
-          "                         how the job trains, e.g. a smaller batch that fits)\n"
+          "                         how the job trains, e.g. a smaller batch that fits); every\n"
+          "                         fix is checked again first and kept only if it adds no error\n"
           "  --diff                 print the fixes as a unified diff and change nothing\n"
           "                         (with --fix=all: all fixes; else the safe ones)\n"
           "  --force                with --fix: also rewrite read-only files (else refused)\n"
@@ -300,25 +302,24 @@ static const char *disk_path(const lintfile *lf, const srcfile *src, const char 
     return src == lf->src ? path : src->path;
 }
 
-/* Applies the fixes of one checked file: in memory first (up to four passes
- * over the config, so a fix that was held back by an overlapping one gets its
- * turn), then as a diff or an atomic rewrite, after which the file is checked
- * again from disk so the findings shown are the ones that remain. */
+/* Applies the proven fixes of one checked file (fixproof.h plans them in
+ * memory, in passes), then as a diff or an atomic rewrite, after which the
+ * file is checked again from disk so the findings shown are the ones that
+ * remain. Without --quiet, each applied fix is named on stderr. */
 static int apply_fixes(engine *eng, const check_opts *o, const project_config *pc,
                        const facts_opts *fo, const lint_opts *lo, const char *path,
                        lintfile **plf, diag_list *dl, fix_summary *fs, strbuf *diffs)
 {
     fix_level level = o->fix ? o->fix : FIX_SAFE;
     lintfile *lf = *plf;
-    fix_result r;
-    fix_apply(dl, level, &r);
+    fix_proof_opts po = {.eng = eng, .pc = pc, .fo = fo, .lo = lo};
+    fix_plan plan;
+    fix_plan_make(&po, lf, level, &plan);
     if (strcmp(path, "-") == 0 && !o->diff) {
         /* said even when there is nothing to fix, so --fix on a pipe is never
          * taken for a fix that worked; fixes left unapplied make it exit 2 */
-        size_t left = 0;
-        for (size_t i = 0; i < r.n; i++)
-            left += r.files[i].nfixes;
-        fix_result_free(&r);
+        size_t left = plan.text || plan.ds_text ? plan.ntitles : 0;
+        fix_plan_free(&plan);
         fprintf(stderr, "trainlint: %s: --fix cannot rewrite standard input in place; use --diff "
                         "to print its fixes as a diff",
                 lf->src->path);
@@ -327,51 +328,29 @@ static int apply_fixes(engine *eng, const check_opts *o, const project_config *p
         fputc('\n', stderr);
         return left ? EXIT_TROUBLE : EXIT_CLEAN;
     }
-    if (r.n == 0)
+    if (!plan.text && !plan.ds_text) {
+        fix_plan_free(&plan);
         return EXIT_CLEAN;
-    size_t total = 0;
-    for (size_t i = 0; i < r.n; i++)
-        total += r.files[i].nfixes;
-    fixed_src *main = NULL;
-    for (size_t i = 0; i < r.n; i++)
-        if (r.files[i].src == lf->src)
-            main = &r.files[i];
-    for (int pass = 1; main && pass < 4; pass++) {
-        diag_list dl2;
-        diag_list_init(&dl2, 1000);
-        lintfile *l2 = lint_text(eng, lf->src->path, main->text, main->len, lo, &dl2);
-        lint_finish(eng, l2, pc, fo, &dl2);
-        fix_result r2;
-        fix_apply(&dl2, level, &r2);
-        bool changed = false;
-        for (size_t i = 0; i < r2.n; i++) {
-            if (r2.files[i].src != l2->src)
-                continue;
-            free(main->text);
-            main->text = r2.files[i].text;
-            main->len = r2.files[i].len;
-            r2.files[i].text = NULL;
-            total += r2.files[i].nfixes;
-            changed = true;
-        }
-        fix_result_free(&r2);
-        lintfile_free(l2);
-        diag_list_free(&dl2);
-        if (!changed)
-            break;
     }
+    struct {
+        const srcfile *src;
+        const char *text;
+        size_t len;
+    } out[2] = {{lf->src, plan.text, plan.len}, {lf->ds_src, plan.ds_text, plan.ds_len}};
     int status = EXIT_CLEAN;
     size_t written = 0;
-    for (size_t i = 0; i < r.n; i++) {
-        const fixed_src *f = &r.files[i];
+    for (size_t i = 0; i < 2; i++) {
+        if (!out[i].text)
+            continue;
+        const srcfile *src = out[i].src;
         if (o->diff) {
-            fix_unified_diff(f->src->path, f->src->data, f->src->len, f->text, f->len, diffs);
+            fix_unified_diff(src->path, src->data, src->len, out[i].text, out[i].len, diffs);
             written++;
             continue;
         }
         char *err = NULL;
-        if (fix_write_atomic(disk_path(lf, f->src, path), f->text, f->len, f->src->data,
-                             f->src->len, o->force, &err) != 0) {
+        if (fix_write_atomic(disk_path(lf, src, path), out[i].text, out[i].len, src->data,
+                             src->len, o->force, &err) != 0) {
             fprintf(stderr, "trainlint: %s\n", err);
             free(err);
             status = EXIT_TROUBLE;
@@ -379,13 +358,22 @@ static int apply_fixes(engine *eng, const check_opts *o, const project_config *p
         }
         written++;
     }
+    if (!o->diff && written && !o->quiet)
+        for (size_t i = 0; i < plan.ntitles; i++) {
+            fprintf(stderr, "%s: applied: %s", lf->src->path, plan.titles[i]);
+            /* a fix applied after a fit fix changed the peak it promised */
+            if (plan.peaks[i] > 0 && !fix_same_peak(plan.peaks[i], plan.final_peak))
+                fprintf(stderr, " (with the fixes after it: peak %.1f GiB)",
+                        plan.final_peak / (1024.0 * 1024.0 * 1024.0));
+            fputc('\n', stderr);
+        }
     if (written) /* a refused or failed write fixed nothing */
-        fs->fixes += total;
+        fs->fixes += plan.ntitles;
     fs->files += written;
+    fix_plan_free(&plan);
     if (!o->diff && written) {
         /* check the rewritten file again, from disk */
         char *ds_path = lf->ds_src ? xstrdup(lf->ds_src->path) : NULL;
-        fix_result_free(&r);
         lintfile_free(lf);
         diag_list_free(dl);
         diag_list_init(dl, 1000);
@@ -400,10 +388,9 @@ static int apply_fixes(engine *eng, const check_opts *o, const project_config *p
             return EXIT_TROUBLE;
         }
         lint_finish(eng, *plf, pc, fo, dl);
+        fix_prove(&po, *plf, dl);
         diag_sort(dl);
-        return status;
     }
-    fix_result_free(&r);
     return status;
 }
 
@@ -608,6 +595,8 @@ int cmd_check(int argc, char **argv)
             break;
         }
         lint_finish(&eng, lf, pc, &fo, &dl);
+        fix_proof_opts po = {.eng = &eng, .pc = pc, .fo = &fo, .lo = &lo};
+        fix_prove(&po, lf, &dl);
         diag_sort(&dl);
         if (o.fix || o.diff) {
             if (apply_fixes(&eng, &o, pc, &fo, &lo, wl.items[i].path, &lf, &dl, &fixsum,

@@ -31,6 +31,7 @@ typedef struct fix_edit {
 typedef struct fix {
     const char *title;
     bool safe; /* cannot change what training does */
+    double peak; /* a fit fix: the estimated peak (bytes) it promises; 0 otherwise */
     fix_edit *edits;
     size_t nedits;
 } fix;

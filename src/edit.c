@@ -140,8 +140,42 @@ static bool is_json_literal(const char *t)
     return end != t && *end == '\0' && (isdigit((unsigned char)t[0]) || t[0] == '-');
 }
 
+/* Counts the plain boolean values spelled `word` in a YAML text: after ": ",
+ * "- ", "[" or ", ", and followed by the end of the value. */
+static size_t count_bool_word(const char *t, size_t len, const char *word)
+{
+    size_t n = 0, wl = strlen(word);
+    for (const char *p = t; (p = strstr(p, word)) != NULL && (size_t)(p - t) + wl <= len; p += wl) {
+        size_t at = (size_t)(p - t);
+        char before = at >= 1 ? t[at - 1] : '\n';
+        char prev = at >= 2 ? t[at - 2] : '\n';
+        bool lead = before == '[' || (before == ' ' && (prev == ':' || prev == '-' || prev == ','));
+        char after = at + wl < len ? t[at + wl] : '\n';
+        bool tail = after == '\n' || after == '\r' || after == ' ' || after == ',' ||
+                    after == ']' || after == '}' || after == '#';
+        if (lead && tail)
+            n++;
+    }
+    return n;
+}
+
+/* True/False when the YAML file spells its booleans that way (torchtune's
+ * configs do), else the text as it is. */
+static const char *bool_spelling(const srcfile *src, const char *text)
+{
+    bool t = strcmp(text, "true") == 0, f = strcmp(text, "false") == 0;
+    if (src->is_json || (!t && !f))
+        return text;
+    size_t py = count_bool_word(src->data, src->len, "True") +
+                count_bool_word(src->data, src->len, "False");
+    size_t yml = count_bool_word(src->data, src->len, "true") +
+                 count_bool_word(src->data, src->len, "false");
+    return py > yml ? (t ? "True" : "False") : text;
+}
+
 char *edit_value_text(const srcfile *src, const char *yaml_text)
 {
+    yaml_text = bool_spelling(src, yaml_text);
     if (!src->is_json || is_json_literal(yaml_text))
         return xstrdup(yaml_text);
     /* a YAML plain or single-quoted string becomes a JSON string */

@@ -87,6 +87,7 @@ void facts_job(const lintfile *lf, const model_info *m, double gpus, est_job *j,
     }
     j->grad_ckpt = job_bool(jb, JF_GRAD_CKPT, false);
     j->act_offload = job_bool(jb, JF_ACT_OFFLOAD, false);
+    j->optimizer_in_bwd = job_bool(jb, JF_OPT_IN_BWD, false);
     j->packing = job_bool(jb, JF_PACKING, false);
     const char *attn = job_str(jb, JF_ATTN_IMPL, "sdpa", a);
     j->attn = str_is(attn, "eager") ? ATTN_EAGER : strstr(attn, "flash") ? ATTN_FLASH : ATTN_SDPA;

@@ -42,6 +42,12 @@ static int cmp_edit(const void *x, const void *y)
 
 void fix_apply(const diag_list *dl, fix_level level, fix_result *out)
 {
+    fix_apply_some(dl, level, NULL, NULL, out);
+}
+
+void fix_apply_some(const diag_list *dl, fix_level level, fix_filter want, void *ctx,
+                    fix_result *out)
+{
     memset(out, 0, sizeof *out);
     if (level == FIX_NONE)
         return;
@@ -55,7 +61,8 @@ void fix_apply(const diag_list *dl, fix_level level, fix_result *out)
             continue;
         const fix *f = NULL;
         for (size_t k = 0; k < d->nfixes && !f; k++)
-            if ((d->fixes[k].safe || level == FIX_ALL) && d->fixes[k].nedits > 0)
+            if ((d->fixes[k].safe || level == FIX_ALL) && d->fixes[k].nedits > 0 &&
+                (!want || want(ctx, d, &d->fixes[k])))
                 f = &d->fixes[k];
         if (!f)
             continue;

@@ -34,6 +34,11 @@ typedef struct fix_result {
 /* Applies the fixes of dl's visible, unsuppressed findings at the given level.
  * Only sources that change appear in the result. */
 void fix_apply(const diag_list *dl, fix_level level, fix_result *out);
+/* The same over the fixes `want` accepts (the first accepted fix of each
+ * finding); want NULL accepts all. */
+typedef bool (*fix_filter)(void *ctx, const diag *d, const fix *f);
+void fix_apply_some(const diag_list *dl, fix_level level, fix_filter want, void *ctx,
+                    fix_result *out);
 void fix_result_free(fix_result *r);
 
 /* Appends a unified diff (3 lines of context, "--- a/PATH" / "+++ b/PATH")

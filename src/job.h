@@ -36,6 +36,7 @@
     X(PACKING, "packing", 'B', "samples packed into full-length sequences")                    \
     X(GRAD_CKPT, "grad_ckpt", 'B', "gradient (activation) checkpointing")                      \
     X(ACT_OFFLOAD, "act_offload", 'B', "activation offloading to CPU")                         \
+    X(OPT_IN_BWD, "opt_in_bwd", 'B', "optimizer step inside backward (no accumulation)")       \
     X(ATTN_IMPL, "attn_impl", 'S', "eager | sdpa | flash_attention_2 | flash_attention_3 ...") \
     X(TRAINABLE_LAYERS, "trainable_layers", 'N', "layers trained in full by freeze tuning")     \
     X(LORA_R, "lora_r", 'N', "LoRA rank")                                                      \

@@ -327,7 +327,11 @@ static void load_deepspeed(engine *eng, lintfile *lf, const lint_opts *o, diag_l
         return;
     }
     char *err = NULL;
-    lf->ds_src = src_read(real, display, o->max_file_size, &err);
+    /* re-checking a fix (fixproof.h): the DeepSpeed file's edited text */
+    if (o->ds_text && o->ds_path && strcmp(o->ds_path, display) == 0)
+        lf->ds_src = src_from_bytes(display, o->ds_text, o->ds_len);
+    else
+        lf->ds_src = src_read(real, display, o->max_file_size, &err);
     free(display);
     if (!lf->ds_src) {
         /* err names the file as found and the system's reason, nothing of its content */
@@ -364,7 +368,7 @@ static void load_deepspeed(engine *eng, lintfile *lf, const lint_opts *o, diag_l
     }
     diag_list_free(&tmp);
     free(name);
-    bool first_time = engine_mark_checked(eng, real);
+    bool first_time = engine_mark_checked(eng, real) || o->recheck_ds;
     free(real);
     if (first_time) {
         /* it loads: its own findings (duplicate keys, ...) may show its lines */

@@ -58,6 +58,14 @@ typedef struct lint_opts {
     const char *display_path;/* for stdin */
     doc_limits limits;       /* zero fields take the defaults */
     const struct project_config *project; /* the settings that apply (roots:), or NULL */
+    /* re-checking a changed text (fixproof.h): the referenced DeepSpeed file
+     * at ds_path is read from ds_text instead of the disk when both are set,
+     * and its own findings are reported even when another config already
+     * referenced it in this run */
+    const char *ds_path;
+    const char *ds_text;
+    size_t ds_len;
+    bool recheck_ds;
 } lint_opts;
 
 /* Reads and checks one file. Returns NULL when the path cannot be read

@@ -2,7 +2,9 @@
  * lsp_actions.c - textDocument/codeAction: every fix of the findings that
  * overlap the requested range, as a quickfix CodeAction whose WorkspaceEdit
  * holds the fix's text edits (grouped by file: a fix may also edit the
- * DeepSpeed config the document references). Safe fixes are preferred.
+ * DeepSpeed config the document references). Only fixes that survived the
+ * proof (fixproof.h: applied and checked again) are offered. Safe fixes are
+ * preferred.
  */
 #include "emit_private.h"
 #include "lsp_private.h"
@@ -92,7 +94,7 @@ void lsp_code_action(lsp_server *s, const cJSON *params, lsp_reply *r)
     }
     lsp_doc *d = lsp_doc_find(s, uri);
     if (d)
-        lsp_doc_ensure_linted(s, d);
+        lsp_doc_ensure_proved(s, d); /* only proven fixes become code actions */
     if (!d || !d->lf) {
         r->result = lsp_arr(); /* not open, or excluded: nothing to fix */
         return;

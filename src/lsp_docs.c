@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "emit.h"
 #include "facts.h"
+#include "fixproof.h"
 #include "lsp_private.h"
 #include "lsp_uri.h"
 
@@ -35,6 +36,7 @@ static void drop_lint(lsp_doc *d)
     lintfile_free(d->lf);
     d->lf = NULL;
     diag_list_free(&d->dl);
+    d->proved = false;
 }
 
 static void free_doc(lsp_doc *d)
@@ -233,6 +235,19 @@ static void lint_doc(lsp_server *s, lsp_doc *d)
     lint_finish(&s->eng, d->lf, pc, &fo, &d->dl);
     report_data_errors(s);
     diag_sort(&d->dl);
+    d->pc = pc;
+    d->lo = lo;
+    d->fo = fo;
+}
+
+void lsp_doc_ensure_proved(lsp_server *s, lsp_doc *d)
+{
+    lsp_doc_ensure_linted(s, d);
+    if (!d->lf || d->proved)
+        return;
+    fix_proof_opts po = {.eng = &s->eng, .pc = d->pc, .fo = &d->fo, .lo = &d->lo};
+    fix_prove(&po, d->lf, &d->dl);
+    d->proved = true;
 }
 
 void lsp_doc_ensure_linted(lsp_server *s, lsp_doc *d)

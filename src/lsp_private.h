@@ -17,6 +17,7 @@
 #include "config.h"
 #include "diag.h"
 #include "engine.h"
+#include "facts.h"
 #include "hw.h"
 #include "jsonrpc.h"
 #include "lint.h"
@@ -41,6 +42,12 @@ typedef struct lsp_doc {
     bool unpublished; /* diagnostics not sent since the last lint */
     lintfile *lf;     /* last lint, or NULL (excluded, not yet linted) */
     diag_list dl;     /* its diagnostics, sorted */
+    /* what the last lint used, for proving its fixes (fixproof.h) on the
+     * first code action request; valid while lf is */
+    const project_config *pc;
+    lint_opts lo;
+    facts_opts fo;
+    bool proved; /* the fixes in dl are proven */
 } lsp_doc;
 
 /* Settings from initializationOptions (or workspace/didChangeConfiguration);
@@ -121,6 +128,9 @@ void lsp_doc_set_text(lsp_doc *d, char *text, size_t len, int version);
 void lsp_doc_close(lsp_server *s, const char *uri);
 /* Lints a document when its text changed since the last lint. */
 void lsp_doc_ensure_linted(lsp_server *s, lsp_doc *d);
+/* Proves the fixes of a linted document once (they are only needed for code
+ * actions, so diagnostics are published without waiting for it). */
+void lsp_doc_ensure_proved(lsp_server *s, lsp_doc *d);
 /* Lints what changed and sends the diagnostics not yet sent. */
 void lsp_publish_pending(lsp_server *s);
 /* Reloads the engine and project settings (after .trainlint.yaml changed

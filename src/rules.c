@@ -518,6 +518,44 @@ static doc_pair *pair_by_key(const doc_node *n, const doc_node *key, int depth)
     return NULL;
 }
 
+/* The mapping that holds pair p (under n), or NULL. */
+static const doc_node *map_of_pair(const doc_node *n, const doc_pair *p, int depth)
+{
+    if (!n || depth > 32)
+        return NULL;
+    if (n->kind == DOC_MAP) {
+        for (size_t i = 0; i < n->nexplicit; i++)
+            if (&n->u.pairs[i] == p)
+                return n;
+        for (size_t i = 0; i < n->nexplicit; i++) {
+            const doc_node *m = map_of_pair(n->u.pairs[i].value, p, depth + 1);
+            if (m)
+                return m;
+        }
+    } else if (n->kind == DOC_SEQ) {
+        for (size_t i = 0; i < n->n; i++) {
+            const doc_node *m = map_of_pair(n->u.items[i], p, depth + 1);
+            if (m)
+                return m;
+        }
+    }
+    return NULL;
+}
+
+/* Whether the mapping holding p already has a key named to (a rename onto it
+ * would leave a duplicate key). */
+static bool sibling_exists(const doc_node *root, const doc_pair *p, const char *to)
+{
+    const doc_node *map = map_of_pair(root, p, 0);
+    size_t tl = strlen(to);
+    for (size_t i = 0; map && i < map->n; i++) {
+        const doc_node *k = map->u.pairs[i].key;
+        if (k->kind == DOC_SCALAR && k->len == tl && memcmp(k->text, to, tl) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool edit_pair(lintfile *lf, const srcfile *src, const doc_node *root, doc_pair *p,
                       const rule_edit *ed, const char *value_text, diag_list *dl, fix *f)
 {
@@ -530,6 +568,8 @@ static bool edit_pair(lintfile *lf, const srcfile *src, const doc_node *root, do
         edit_remove_pair(dl, f, src, root, p);
         return true;
     case EDIT_RENAME:
+        if (sibling_exists(root, p, ed->to))
+            return false;
         edit_rename_key(dl, f, src, p->key, ed->to);
         return true;
     }

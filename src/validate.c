@@ -37,6 +37,30 @@ static void fix_replace_node(vctx *v, diag *d, bool safe, const doc_node *n, con
     edit_replace_node(v->dl, f, v->src, n, text);
 }
 
+static unsigned actual_type(const doc_node *n, doc_typing t, scalar_value *sv);
+static bool type_ok(unsigned want, unsigned have, const doc_node *n, const scalar_value *sv,
+                    coercion c, bool omegaconf);
+
+/* Whether p's key can be renamed to `to` in map (whose schema is ms): no key
+ * of that name is there already (the rename would make a duplicate), and the
+ * value has a type the target key takes (a mapping does not become a bool). */
+static bool rename_fits(vctx *v, const map_schema *ms, const doc_node *map, const doc_pair *p,
+                        const char *to)
+{
+    size_t tl = strlen(to);
+    for (size_t i = 0; map && map->kind == DOC_MAP && i < map->n; i++) {
+        const doc_node *k = map->u.pairs[i].key;
+        if (k->kind == DOC_SCALAR && k->len == tl && memcmp(k->text, to, tl) == 0)
+            return false;
+    }
+    const key_schema *ks = ms ? schema_key(ms, to, tl) : NULL;
+    if (!ks || !p->value)
+        return true;
+    scalar_value sv = {ST_OTHER, false, 0};
+    unsigned have = actual_type(p->value, v->typing, &sv);
+    return type_ok(ks->types, have, p->value, &sv, v->fmt->coerce, v->typing == TYPING_OMEGACONF);
+}
+
 static void fix_rename_key(vctx *v, diag *d, bool safe, const doc_node *key, const char *to)
 {
     const char *last = strrchr(to, '.');
@@ -635,8 +659,9 @@ static void report_unknown(vctx *v, const map_schema *ms, const doc_node *map, c
                      "unknown key '%s': %s", name, consequence);
     if (other) {
         diag_set_help(v->dl, d, "%s", hint.buf);
-        fix_rename_key(v, d, false, k, other);
-    } else if (best && ties <= 1) {
+        if (rename_fits(v, ms, map, p, other))
+            fix_rename_key(v, d, false, k, other);
+    } else if (best && ties <= 1 && rename_fits(v, ms, map, p, best)) {
         fix_rename_key(v, d, false, k, best);
     }
     sb_free(&hint);
@@ -663,7 +688,8 @@ static void check_key_status(vctx *v, const map_schema *ms, const key_schema *ks
             diag_set_help(v->dl, d, "%s", ks->replacement);
         else if (*extra)
             diag_set_help(v->dl, d, "%s", extra);
-        if (ks->renamed_to && !target_present && !strchr(ks->renamed_to, '.'))
+        if (ks->renamed_to && !target_present && !strchr(ks->renamed_to, '.') &&
+            rename_fits(v, ms, map, p, ks->renamed_to))
             fix_rename_key(v, d, true, k, ks->renamed_to);
         else
             fix_remove_pair(v, d, false, p);
@@ -674,7 +700,7 @@ static void check_key_status(vctx *v, const map_schema *ms, const key_schema *ks
         if (target_present) {
             diag_set_help(v->dl, d, "'%s' is also set; the old key is redundant", ks->renamed_to);
             fix_remove_pair(v, d, false, p);
-        } else if (!strchr(ks->renamed_to, '.')) {
+        } else if (!strchr(ks->renamed_to, '.') && rename_fits(v, ms, map, p, ks->renamed_to)) {
             fix_rename_key(v, d, true, k, ks->renamed_to);
         }
     } else if (ks->deprecated) {

@@ -48,6 +48,8 @@ ln -s "$WORK/secret.json" "$WORK/refs/ds_link.json"
 printf 'NOTES-MARKER-lsp this is prose\n' >"$WORK/refs/notes.json"
 printf 'base_model: meta-llama/Llama-3.2-1B\nmicro_batch_size: 2\ngradient_accumulation_steps: 4\ndatasets:\n  - path: tatsu-lab/alpaca\n    type: alpaca\ndeepspeed: ds_link.json\n' >"$WORK/refs/link.yaml"
 sed 's/ds_link.json/notes.json/' "$WORK/refs/link.yaml" >"$WORK/refs/notes.yaml"
+cp "$ROOT/testdata/fixproof-rename-duplicate/config.yaml" "$WORK/plain/duplicate.yaml"
+cp "$ROOT/testdata/rules/fsdp-activation-checkpointing-twice/bad.yaml" "$WORK/plain/fsdp-twice.yaml"
 
 DIR="$WORK"
 U="file://$WORK"

@@ -2,7 +2,7 @@
 # tests/run.sh - the trainlint test suite: unit tests (cmocka), golden CLI
 # tests (testdata/*/cmd), and the corpus check (../shared/corpus, when present).
 #
-# usage: sh tests/run.sh [unit|golden|rules|upstream|corpus|sarif|docs|install|lsp|readme]...
+# usage: sh tests/run.sh [unit|golden|rules|upstream|corpus|fixall|sarif|docs|install|lsp|readme]...
 #        (default: all)
 # env:   BUILD=build  UPDATE=1 (rewrite golden expectations; review the diff)
 #        TL_WRAP="valgrind ..." (run every trainlint invocation under a wrapper)
@@ -138,6 +138,22 @@ run_corpus() {
     fi
 }
 
+# --fix=all over the corpus and the rule examples: proven fixes only
+# (tests/fixall.sh; the corpus part is skipped when it is absent).
+run_fixall() {
+    out=$(TL="$TL" sh "$ROOT/tests/fixall.sh" 2>&1)
+    rc=$?
+    p=$(printf '%s\n' "$out" | sed -n 's/^fixall: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+    f=$(printf '%s\n' "$out" | sed -n 's/^fixall: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+    PASS=$((PASS + ${p:-0}))
+    FAIL=$((FAIL + ${f:-0}))
+    printf '%s\n' "$out" | grep -v 'passed, .* failed$' >&2
+    if [ $rc -ne 0 ]; then
+        [ "${f:-0}" -eq 0 ] && FAIL=$((FAIL + 1))
+        FAILED_NAMES="$FAILED_NAMES fixall"
+    fi
+}
+
 # Output a real validator must accept: SARIF against the official schema.
 run_sarif() {
     out=$(BUILD="$BUILD" TL="$TL" sh "$ROOT/tests/sarif.sh" 2>&1)
@@ -266,7 +282,7 @@ if [ ! -x "$TL" ]; then
     echo "trainlint binary $TL not found; run make first" >&2
     exit 2
 fi
-[ $# -eq 0 ] && set -- unit golden rules upstream corpus sarif docs install lsp readme
+[ $# -eq 0 ] && set -- unit golden rules upstream corpus fixall sarif docs install lsp readme
 for part in "$@"; do
     case "$part" in
     unit) run_unit ;;
@@ -274,6 +290,7 @@ for part in "$@"; do
     rules) run_rules ;;
     upstream) run_upstream ;;
     corpus) run_corpus ;;
+    fixall) run_fixall ;;
     sarif) run_sarif ;;
     docs) run_docs ;;
     install) run_install ;;
