@@ -147,6 +147,13 @@ static void test_collections_and_regex(void **state)
     check("type(cfg.bs) + type(cfg.lr) + type(cfg.bf16)", "intstrbool");
     check("any_match(cfg.targets, \"^v_\")", "true");
     check("basename(\"a/b/c.yaml\")", "c.yaml");
+    check("valid_regex(\"model\\\\.layers\\\\.[0-3]\\\\.q_proj\")", "true");
+    check("valid_regex(\"layers.[0-3.q_proj\")", "false");
+    check("valid_regex(\"*_proj\")", "false");
+    check("valid_regex(cfg.targets)", "true");
+    check("valid_regex([\"q_proj\", \"(open\"])", "false");
+    check("valid_regex([1, \"v_proj\"])", "true");
+    check("valid_regex(cfg.bs)", "null");
 }
 
 static void test_compile_errors(void **state)
