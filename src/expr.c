@@ -324,6 +324,7 @@ typedef enum fnid {
     F_SPLIT,
     F_BASENAME,
     F_VALID_REGEX,
+    F_VALUES,
     F_COUNT
 } fnid;
 
@@ -347,6 +348,7 @@ static const struct fninfo {
     [F_GIB] = {"gib", 1, 1},           [F_BYTES] = {"bytes", 1, 1},
     [F_FMT] = {"fmt", 1, 2},           [F_SPLIT] = {"split", 2, 2},
     [F_BASENAME] = {"basename", 1, 1}, [F_VALID_REGEX] = {"valid_regex", 1, 1},
+    [F_VALUES] = {"values", 1, 1},
 };
 
 struct expr {
@@ -1345,7 +1347,8 @@ static value call(const expr *e, const expr_env *env)
         return with_origin(value_bool(a.origin && a.origin->kind == DOC_SCALAR &&
                                       a.origin->style != STYLE_PLAIN),
                            &a);
-    case F_KEYS: {
+    case F_KEYS:
+    case F_VALUES: {
         if (a.kind != V_NODE || !a.node || a.node->kind != DOC_MAP)
             return value_null();
         value r = value_null();
@@ -1353,7 +1356,9 @@ static value call(const expr *e, const expr_env *env)
         r.nitems = a.node->n;
         r.items = arena_alloc(env->scratch, (r.nitems ? r.nitems : 1) * sizeof *r.items);
         for (size_t i = 0; i < r.nitems; i++)
-            env->from_node(env->ud, a.node->u.pairs[i].key, a.origin_doc, &r.items[i]);
+            env->from_node(env->ud,
+                           e->op == F_KEYS ? a.node->u.pairs[i].key : a.node->u.pairs[i].value,
+                           a.origin_doc, &r.items[i]);
         return with_origin(r, &a);
     }
     case F_VALID_REGEX: {

@@ -154,6 +154,8 @@ static void test_collections_and_regex(void **state)
     check("valid_regex([\"q_proj\", \"(open\"])", "false");
     check("valid_regex([1, \"v_proj\"])", "true");
     check("valid_regex(cfg.bs)", "null");
+    check("values(cfg.nested.a)", "[3]");
+    check("values(cfg.targets)", "null");
 }
 
 static void test_compile_errors(void **state)
