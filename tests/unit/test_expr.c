@@ -77,7 +77,7 @@ static int setup(void **state)
 {
     (void)state;
     D = tdoc_load("t.yaml", "lr: 2e-5\nbs: 8\nbf16: true\nadapter: qlora\nempty:\n"
-                            "targets: [q_proj, v_proj]\nnested: {a: {b: 3}}\n"
+                            "targets: [q_proj, v_proj]\nnested: {a: {b: 3}}\nopts: {triton.cudagraphs: true}\n"
                             "model: {_component_: torchtune.models.llama3_1.lora_llama3_1_8b}\n");
     return 0;
 }
@@ -155,6 +155,8 @@ static void test_collections_and_regex(void **state)
     check("valid_regex([1, \"v_proj\"])", "true");
     check("valid_regex(cfg.bs)", "null");
     check("values(cfg.nested.a)", "[3]");
+    check("cfg.opts[\"triton.cudagraphs\"]", "true");
+    check("cfg.opts.triton", "null");
     check("values(cfg.targets)", "null");
 }
 
