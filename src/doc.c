@@ -657,6 +657,12 @@ doc_node *doc_path(const doc_node *root, const char *path, doc_pair **pair_out)
         size_t n = dot ? (size_t)(dot - s) : strlen(s);
         if (cur->kind == DOC_MAP) {
             doc_pair *p = doc_map_pair(cur, s, n);
+            if (!p && dot) {
+                /* a key that itself contains dots ("triton.cudagraphs") */
+                p = doc_map_pair(cur, s, strlen(s));
+                if (p)
+                    n = strlen(s);
+            }
             if (!p)
                 return NULL;
             last = p;

@@ -323,6 +323,8 @@ typedef enum fnid {
     F_FMT,
     F_SPLIT,
     F_BASENAME,
+    F_VALID_REGEX,
+    F_VALUES,
     F_COUNT
 } fnid;
 
@@ -345,7 +347,8 @@ static const struct fninfo {
     [F_ANY_MATCH] = {"any_match", 2, 2}, [F_JOIN] = {"join", 1, 2},
     [F_GIB] = {"gib", 1, 1},           [F_BYTES] = {"bytes", 1, 1},
     [F_FMT] = {"fmt", 1, 2},           [F_SPLIT] = {"split", 2, 2},
-    [F_BASENAME] = {"basename", 1, 1},
+    [F_BASENAME] = {"basename", 1, 1}, [F_VALID_REGEX] = {"valid_regex", 1, 1},
+    [F_VALUES] = {"values", 1, 1},
 };
 
 struct expr {
@@ -1344,7 +1347,8 @@ static value call(const expr *e, const expr_env *env)
         return with_origin(value_bool(a.origin && a.origin->kind == DOC_SCALAR &&
                                       a.origin->style != STYLE_PLAIN),
                            &a);
-    case F_KEYS: {
+    case F_KEYS:
+    case F_VALUES: {
         if (a.kind != V_NODE || !a.node || a.node->kind != DOC_MAP)
             return value_null();
         value r = value_null();
@@ -1352,8 +1356,25 @@ static value call(const expr *e, const expr_env *env)
         r.nitems = a.node->n;
         r.items = arena_alloc(env->scratch, (r.nitems ? r.nitems : 1) * sizeof *r.items);
         for (size_t i = 0; i < r.nitems; i++)
-            env->from_node(env->ud, a.node->u.pairs[i].key, a.origin_doc, &r.items[i]);
+            env->from_node(env->ud,
+                           e->op == F_KEYS ? a.node->u.pairs[i].key : a.node->u.pairs[i].value,
+                           a.origin_doc, &r.items[i]);
         return with_origin(r, &a);
+    }
+    case F_VALID_REGEX: {
+        /* true when the pattern (or every string of a list) compiles; other
+         * items of a list are skipped, anything else is null */
+        if (a.kind == V_STR)
+            return with_origin(value_bool(regex_get(cstr(&a, env))->code != NULL), &a);
+        if (!is_listlike(&a))
+            return value_null();
+        size_t n = list_len(&a);
+        for (size_t i = 0; i < n; i++) {
+            value it = node_item(&a, i, env);
+            if (it.kind == V_STR && !regex_get(cstr(&it, env))->code)
+                return with_origin(value_bool(false), &a);
+        }
+        return with_origin(value_bool(true), &a);
     }
     case F_ANY_MATCH: {
         if (b.kind != V_STR)

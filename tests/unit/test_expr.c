@@ -77,7 +77,7 @@ static int setup(void **state)
 {
     (void)state;
     D = tdoc_load("t.yaml", "lr: 2e-5\nbs: 8\nbf16: true\nadapter: qlora\nempty:\n"
-                            "targets: [q_proj, v_proj]\nnested: {a: {b: 3}}\n"
+                            "targets: [q_proj, v_proj]\nnested: {a: {b: 3}}\nopts: {triton.cudagraphs: true}\n"
                             "model: {_component_: torchtune.models.llama3_1.lora_llama3_1_8b}\n");
     return 0;
 }
@@ -147,6 +147,17 @@ static void test_collections_and_regex(void **state)
     check("type(cfg.bs) + type(cfg.lr) + type(cfg.bf16)", "intstrbool");
     check("any_match(cfg.targets, \"^v_\")", "true");
     check("basename(\"a/b/c.yaml\")", "c.yaml");
+    check("valid_regex(\"model\\\\.layers\\\\.[0-3]\\\\.q_proj\")", "true");
+    check("valid_regex(\"layers.[0-3.q_proj\")", "false");
+    check("valid_regex(\"*_proj\")", "false");
+    check("valid_regex(cfg.targets)", "true");
+    check("valid_regex([\"q_proj\", \"(open\"])", "false");
+    check("valid_regex([1, \"v_proj\"])", "true");
+    check("valid_regex(cfg.bs)", "null");
+    check("values(cfg.nested.a)", "[3]");
+    check("cfg.opts[\"triton.cudagraphs\"]", "true");
+    check("cfg.opts.triton", "null");
+    check("values(cfg.targets)", "null");
 }
 
 static void test_compile_errors(void **state)
