@@ -228,10 +228,25 @@ static bool has_fixes(const diag_list *dl)
     return false;
 }
 
+/* Drops every fix of dl (a file too large to prove them on). */
+static size_t drop_all(diag_list *dl)
+{
+    size_t removed = 0;
+    for (size_t i = 0; i < dl->n; i++) {
+        removed += dl->items[i].nfixes;
+        dl->items[i].nfixes = 0;
+    }
+    return removed;
+}
+
 size_t fix_prove(const fix_proof_opts *o, lintfile *lf, diag_list *dl)
 {
     if (!lf || !lf->loaded || !has_fixes(dl))
         return 0;
+    /* a proof checks the whole file again per fix: past this size (no real
+     * config comes near it) fixes are named in the help, never applied */
+    if (lf->src->len > FIX_PROOF_MAX_BYTES || (lf->ds_src && lf->ds_src->len > FIX_PROOF_MAX_BYTES))
+        return drop_all(dl);
     texts cur;
     texts_from(lf, &cur);
     size_t removed;

@@ -33,8 +33,12 @@ typedef struct fix_proof_opts {
     const lint_opts *lo;
 } fix_proof_opts;
 
+/* Files larger than this get no fixes: each proof would parse them again. */
+#define FIX_PROOF_MAX_BYTES (1u << 20)
+
 /* Proves the fixes of lf's findings in dl (which lint_finish filled) and
- * removes those that fail. Re-checks only when there is a fix to prove.
+ * removes those that fail. Re-checks only when there is a fix to prove; a
+ * file over FIX_PROOF_MAX_BYTES keeps no fix.
  * Returns the number of fixes removed. */
 size_t fix_prove(const fix_proof_opts *o, lintfile *lf, diag_list *dl);
 

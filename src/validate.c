@@ -16,6 +16,9 @@
 #include <strings.h>
 #include <string.h>
 
+/* Unknown keys of one document that get a did-you-mean search. */
+#define MAX_SUGGESTED_UNKNOWN 200
+
 typedef struct vctx {
     schema_set *ss;
     format_def *fmt;
@@ -25,6 +28,7 @@ typedef struct vctx {
     const doc_node *plugins; /* axolotl `plugins:` list */
     const command_def *cmd;
     doc_typing typing; /* the format's, or JSON's for a .json file */
+    size_t nunknown;   /* unknown keys seen so far */
     int depth;
 } vctx;
 
@@ -602,6 +606,15 @@ static void report_unknown(vctx *v, const map_schema *ms, const doc_node *map, c
          * suggestion (over every key of the schema and every format's mappings),
          * which made a file of 100k unknown keys take tens of seconds */
         diag_add(v->dl, v->src, "unknown-key", ms->unknown, k->start, k->end, "unknown key");
+        return;
+    }
+    if (++v->nunknown > MAX_SUGGESTED_UNKNOWN) {
+        /* a file with this many unknown keys is not a typo: name them without
+         * searching every schema for a near miss (the fix proof checks the
+         * file again, so the search would be paid twice) */
+        diag_add(v->dl, v->src, "unknown-key", ms->unknown, k->start, k->end,
+                 "unknown key '%.*s' (one of more than %d unknown keys: no suggestion searched)",
+                 (int)(k->len > 200 ? 200 : k->len), k->text, MAX_SUGGESTED_UNKNOWN);
         return;
     }
     char *name = xstrndup(k->text, k->len);
