@@ -108,18 +108,22 @@ run_rules() {
     fi
 }
 
-# Cases translated from the trainers' own validation tests (tests/upstream.sh).
-run_upstream() {
-    out=$(TL="$TL" sh "$ROOT/tests/upstream.sh" 2>&1)
+# A script tests/NAME.sh that ends with "NAME: N passed, N failed" and prints
+# its other lines as they are: upstream (cases translated from the trainers'
+# own validation tests) and fixall (--fix=all over the corpus and the rule
+# examples: proven fixes only; its corpus part is skipped when absent).
+run_counted() {
+    name=$1
+    out=$(TL="$TL" sh "$ROOT/tests/$name.sh" 2>&1)
     rc=$?
-    p=$(printf '%s\n' "$out" | sed -n 's/^upstream: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-    f=$(printf '%s\n' "$out" | sed -n 's/^upstream: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+    p=$(printf '%s\n' "$out" | sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed\$/\1/p")
+    f=$(printf '%s\n' "$out" | sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed\$/\2/p")
     PASS=$((PASS + ${p:-0}))
     FAIL=$((FAIL + ${f:-0}))
     printf '%s\n' "$out" | grep -v 'passed, .* failed$' >&2
     if [ $rc -ne 0 ]; then
         [ "${f:-0}" -eq 0 ] && FAIL=$((FAIL + 1))
-        FAILED_NAMES="$FAILED_NAMES upstream"
+        FAILED_NAMES="$FAILED_NAMES $name"
     fi
 }
 
@@ -135,22 +139,6 @@ run_corpus() {
         fail "corpus"
     else
         pass
-    fi
-}
-
-# --fix=all over the corpus and the rule examples: proven fixes only
-# (tests/fixall.sh; the corpus part is skipped when it is absent).
-run_fixall() {
-    out=$(TL="$TL" sh "$ROOT/tests/fixall.sh" 2>&1)
-    rc=$?
-    p=$(printf '%s\n' "$out" | sed -n 's/^fixall: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-    f=$(printf '%s\n' "$out" | sed -n 's/^fixall: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-    PASS=$((PASS + ${p:-0}))
-    FAIL=$((FAIL + ${f:-0}))
-    printf '%s\n' "$out" | grep -v 'passed, .* failed$' >&2
-    if [ $rc -ne 0 ]; then
-        [ "${f:-0}" -eq 0 ] && FAIL=$((FAIL + 1))
-        FAILED_NAMES="$FAILED_NAMES fixall"
     fi
 }
 
@@ -288,9 +276,9 @@ for part in "$@"; do
     unit) run_unit ;;
     golden) run_golden ;;
     rules) run_rules ;;
-    upstream) run_upstream ;;
+    upstream) run_counted upstream ;;
     corpus) run_corpus ;;
-    fixall) run_fixall ;;
+    fixall) run_counted fixall ;;
     sarif) run_sarif ;;
     docs) run_docs ;;
     install) run_install ;;
