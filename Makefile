@@ -119,8 +119,9 @@ accuracy: $(BUILD)/accuracy $(BUILD)/claims
 	$(BUILD)/claims ../shared/corpus/CLAIMS.tsv
 	$(BUILD)/accuracy ../shared/calibration/memory_measured.csv
 
+# (one --fix=all pass over the corpus instead of three: the plain run has all)
 asan:
-	$(MAKE) SANITIZE=address,undefined test
+	FIXALL_PASSES=one $(MAKE) SANITIZE=address,undefined test
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
